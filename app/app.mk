@@ -1,0 +1,31 @@
+# Portal: go-app components (app/), the entry point (wasm/) and the generated
+# static site (static/) that the worker serves as assets. Included by the root
+# Makefile.
+
+PORTAL_WASM := static/web/app.wasm
+
+TEST_TARGETS  += test-portal
+BENCH_TARGETS += bench-portal
+
+.PHONY: portal test-portal bench-portal
+
+# portal builds app.wasm and generates the static site into static/ (pages,
+# app.js, service worker, manifest, icons, stylesheet). The version is a hash
+# of app.wasm, so every new build gets a fresh service-worker cache.
+portal:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(PORTAL_WASM) ./wasm
+	$(GO) run ./wasm -out static
+
+# test-portal: the browser-side code must also vet for js/wasm; the end-to-end
+# tests drive the built site in headless Chromium (screenshots go to
+# test-artifacts/portal/). Component tests run with `go test ./...`.
+test-portal: portal
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./wasm/
+	$(GO) vet -tags e2e ./app/e2e/
+	$(GO) test -count=1 -tags e2e ./app/e2e/
+
+# bench-portal: app.wasm size (raw and gzip; target ≤ 3 MB gzip) and the time
+# from navigation to the first interactive component in headless Chromium
+# (target ≤ 1 s).
+bench-portal: portal
+	$(GO) test -count=1 -tags e2e -run='^$$' -bench=. -benchtime=5x ./app/e2e/

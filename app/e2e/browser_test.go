@@ -1,0 +1,139 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var (
+	baseURL   string // where the portal is served
+	repoRoot  string
+	artifacts string // test-artifacts/portal
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	repoRoot = root
+	artifacts = filepath.Join(root, "test-artifacts", "portal")
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if u := os.Getenv("TOLLGATE_URL"); u != "" {
+		baseURL = u
+		return m.Run()
+	}
+	static := filepath.Join(root, "static")
+	if _, err := os.Stat(filepath.Join(static, "web", "app.wasm")); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: static/web/app.wasm is missing: run `make portal` first")
+		return 1
+	}
+	srv := httptest.NewServer(&assetServer{dir: static, deck: deckSnapshot})
+	defer srv.Close()
+	baseURL = srv.URL
+	return m.Run()
+}
+
+// chromiumPath finds Chromium. Without it the browser tests skip, except in
+// CI, where a missing browser is a failure.
+func chromiumPath(t testing.TB) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed (CI is set: .ci/run must install it with apt-get)")
+	}
+	t.Skip("chromium is not installed: skipping browser tests (apt-get install -y chromium)")
+	return ""
+}
+
+// newBrowser starts a fresh headless Chromium (its own profile, so no service
+// worker or cache survives from another test) and returns a tab's context.
+func newBrowser(t testing.TB) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil { // start the browser now
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// openPage navigates to path and waits until the wasm app has mounted the
+// page's interactive component (the prerendered HTML looks the same, but
+// typing into it does nothing).
+func openPage(t testing.TB, ctx context.Context, path, page string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(baseURL+path),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`window.tollgateMounted === %q`, page),
+			chromedp.WithPollingTimeout(30*time.Second)),
+	)
+	if err != nil {
+		t.Fatalf("opening %s: the app did not mount %q: %v", path, page, err)
+	}
+}
+
+// screenshot saves a full-page PNG into test-artifacts/portal/.
+func screenshot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644); err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
+// text returns the text content of the first element matching sel.
+func text(t testing.TB, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+		`(document.querySelector(%q) || {textContent: ""}).textContent`, sel)))
+	if err != nil {
+		t.Fatalf("reading %s: %v", sel, err)
+	}
+	return s
+}

@@ -1,0 +1,82 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// assetServer serves a generated static site the way Workers static assets
+// do with html_handling = "auto-trailing-slash" and not_found_handling =
+// "single-page-application": /rates → rates.html, unknown paths → index.html.
+// deck is served at /v1/deck when it is not nil.
+type assetServer struct {
+	dir  string
+	deck func() ([]byte, error)
+}
+
+func (s *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := path.Clean("/" + r.URL.Path)
+	if p == "/v1/deck" {
+		s.serveDeck(w, r)
+		return
+	}
+	if strings.HasPrefix(p, "/v1/") {
+		http.Error(w, `{"error":{"code":"not_found","message":"no such endpoint"}}`, http.StatusNotFound)
+		return
+	}
+	file := filepath.Join(s.dir, filepath.FromSlash(p))
+	if st, err := os.Stat(file); err == nil && !st.IsDir() {
+		if strings.HasSuffix(p, ".wasm") {
+			w.Header().Set("Content-Type", "application/wasm")
+		}
+		http.ServeFile(w, r, file)
+		return
+	}
+	if p == "/" {
+		http.ServeFile(w, r, filepath.Join(s.dir, "index.html"))
+		return
+	}
+	if st, err := os.Stat(file + ".html"); err == nil && !st.IsDir() {
+		serveFileAs(w, r, file+".html")
+		return
+	}
+	serveFileAs(w, r, filepath.Join(s.dir, "index.html"))
+}
+
+// serveFileAs serves a file without http.ServeFile's redirect of
+// "/index.html" paths.
+func serveFileAs(w http.ResponseWriter, r *http.Request, file string) {
+	f, err := os.Open(file)
+	if err != nil {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	http.ServeContent(w, r, "", st.ModTime(), f)
+}
+
+func (s *assetServer) serveDeck(w http.ResponseWriter, r *http.Request) {
+	if s.deck == nil {
+		http.Error(w, `{"error":{"code":"not_found","message":"no deck published"}}`, http.StatusNotFound)
+		return
+	}
+	b, err := s.deck()
+	if err != nil {
+		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/msgpack")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(b)
+}

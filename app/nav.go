@@ -1,0 +1,53 @@
+package portal
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// Nav is the top navigation bar. Active is the path of the current page. On a
+// phone-width screen the links fold behind a menu button.
+type Nav struct {
+	app.Compo
+
+	Active string
+
+	open bool
+}
+
+// Render draws the bar.
+func (n *Nav) Render() app.UI {
+	return app.Header().Class("topbar").Body(
+		app.Div().Class("topbar-inner").Body(
+			app.A().Class("brand").Href("/").Body(
+				app.Img().Src("/web/icon.svg").Alt("").Width(30).Height(30),
+				app.Span().Text("Tollgate"),
+			),
+			app.Button().
+				Class("nav-toggle").
+				Type("button").
+				Aria("controls", "nav-links").
+				Aria("expanded", n.open).
+				Text("Menu").
+				OnClick(n.toggle),
+			app.Nav().ID("nav-links").Class(navClass(n.open)).Aria("label", "Main").Body(
+				app.Range(Pages()).Slice(func(i int) app.UI {
+					p := Pages()[i]
+					a := app.A().Href(p.Path).Text(p.Title)
+					if p.Path == n.Active {
+						a = a.Aria("current", "page")
+					}
+					return a
+				}),
+			),
+		),
+	)
+}
+
+func (n *Nav) toggle(ctx app.Context, e app.Event) {
+	n.open = !n.open
+}
+
+func navClass(open bool) string {
+	if open {
+		return "nav open"
+	}
+	return "nav"
+}

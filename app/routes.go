@@ -1,0 +1,32 @@
+package portal
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// Page is one routed page of the portal.
+type Page struct {
+	Path   string // route, e.g. "/rates"
+	Title  string // navigation label and document title
+	Public bool   // usable without signing in
+	New    func() app.Composer
+}
+
+// Pages lists the portal's pages in navigation order.
+func Pages() []Page {
+	return []Page{
+		{Path: "/", Title: "Rate checker", Public: true, New: func() app.Composer { return &RateChecker{} }},
+		{Path: "/rates", Title: "Rates directory", Public: true, New: func() app.Composer { return &RatesDirectory{} }},
+		{Path: "/packages", Title: "Packages", New: func() app.Composer { return &SignedInPage{Page: "packages"} }},
+		{Path: "/usage", Title: "Usage & billing", New: func() app.Composer { return &SignedInPage{Page: "usage"} }},
+		{Path: "/numbers", Title: "Numbers", New: func() app.Composer { return &SignedInPage{Page: "numbers"} }},
+		{Path: "/settings", Title: "Settings", New: func() app.Composer { return &SignedInPage{Page: "settings"} }},
+		{Path: "/signin", Title: "Sign in", Public: true, New: func() app.Composer { return &SignIn{} }},
+	}
+}
+
+// Register routes every page. Call it once, before app.RunWhenOnBrowser, in
+// both the browser and the static-site generator.
+func Register() {
+	for _, p := range Pages() {
+		app.Route(p.Path, p.New)
+	}
+}

@@ -1,0 +1,59 @@
+//go:build !wasm
+
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	portal "github.com/tollgate-voice/tollgate/app"
+)
+
+func generate() {
+	log.SetFlags(0)
+	log.SetPrefix("portal: ")
+	out := flag.String("out", "static", "directory to write the static site into")
+	wasm := flag.String("wasm", "", "path of the built app.wasm (default: <out>/web/app.wasm)")
+	version := flag.String("version", "", "build version (default: content hash of app.wasm)")
+	flag.Parse()
+	if *wasm == "" {
+		*wasm = filepath.Join(*out, "web", "app.wasm")
+	}
+	b, err := buildInfo(*wasm, *version)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := portal.WriteAssets(*out); err != nil {
+		log.Fatalf("writing assets: %v", err)
+	}
+	if err := app.GenerateStaticWebsite(*out, portal.Handler(b)); err != nil {
+		log.Fatalf("generating the static site: %v", err)
+	}
+	fmt.Printf("portal: wrote %s (version %s, app.wasm %d bytes)\n", *out, b.Version, b.WasmSize)
+}
+
+// buildInfo derives the build's version (unless given) and the wasm size from
+// the built app.wasm, so that every new build gets a new service-worker cache.
+func buildInfo(wasm, version string) (portal.Build, error) {
+	f, err := os.Open(wasm)
+	if err != nil {
+		return portal.Build{}, fmt.Errorf("app.wasm must be built first: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return portal.Build{}, err
+	}
+	if version == "" {
+		version = hex.EncodeToString(h.Sum(nil))[:16]
+	}
+	return portal.Build{Version: version, WasmSize: n}, nil
+}
