@@ -1,0 +1,244 @@
+package e164
+
+import (
+	"slices"
+	"strconv"
+)
+
+// regionRow is one region of the generated table.
+type regionRow struct {
+	iso       string   // ISO 3166-1 alpha-2 (libphonenumber region code)
+	cc        uint16   // country calling code
+	trunk     string   // national (trunk) prefix, "" if none
+	idd       []string // international prefixes in pattern notation, preferred first
+	lengths   uint32   // bit n set: national significant numbers may have n digits
+	local     uint32   // bit n set: n digits can be dialled locally only (no area code)
+	lead      uint16   // bit d set: national significant numbers may start with digit d
+	emergency []string // emergency numbers, sorted
+}
+
+// callingCodeRow is one country calling code of the generated table.
+type callingCodeRow struct {
+	cc      uint16
+	regions []string // main region first; "001" for non-geographic codes
+	lengths uint32   // union of the regions' lengths
+	lead    uint16   // union of the regions' leading digits
+}
+
+// essential lists, per region, the non-emergency short numbers that Tollgate
+// recognises and never blocks (see Dialled.NeverBlocked). This is product
+// policy, not libphonenumber data: police non-emergency and health advice
+// lines and the harmonised European 116 helplines.
+var essential = map[string][]string{
+	"GB": {"101", "105", "111", "116000", "116123"},
+	"IE": {"116000", "116123"},
+	"DE": {"116000", "116117", "116111"},
+	"FR": {"116000", "116111", "116117"},
+	"US": {"988"},
+	"CA": {"988"},
+}
+
+var (
+	regionIndex = map[[2]byte]int{}       // ISO code → index in regions
+	ccIndex     [1000]uint16              // calling code → index+1 in callingCodes
+	ccStrings   [len(callingCodes)]string // decimal calling codes, so CallingCode never allocates
+	maxIDD      int                       // longest IDD pattern in digits
+)
+
+func init() {
+	for i := range regions {
+		r := &regions[i]
+		regionIndex[[2]byte{r.iso[0], r.iso[1]}] = i
+		for _, p := range r.idd {
+			if n := patternLen(p); n > maxIDD {
+				maxIDD = n
+			}
+		}
+	}
+	for i := range callingCodes {
+		c := &callingCodes[i]
+		ccIndex[c.cc] = uint16(i + 1)
+		ccStrings[i] = strconv.Itoa(int(c.cc))
+	}
+}
+
+// lookupRegion finds a region by ISO code, ignoring case.
+func lookupRegion(iso string) (*regionRow, bool) {
+	if len(iso) != 2 {
+		return nil, false
+	}
+	i, ok := regionIndex[[2]byte{upper(iso[0]), upper(iso[1])}]
+	if !ok {
+		return nil, false
+	}
+	return &regions[i], true
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// lookupCallingCode returns the calling code that d starts with and its
+// length. Calling codes form a prefix code, so at most one matches.
+func lookupCallingCode(d []byte) (int, int) {
+	if len(d) == 0 || d[0] == '0' {
+		return -1, 0
+	}
+	v := 0
+	for l := 1; l <= 3 && l <= len(d); l++ {
+		v = v*10 + int(d[l-1]-'0')
+		if i := ccIndex[v]; i != 0 {
+			return int(i - 1), l
+		}
+	}
+	return -1, 0
+}
+
+// mainRegion returns the main region of a calling code, or nil for a
+// non-geographic code.
+func mainRegion(c *callingCodeRow) *regionRow {
+	r, ok := lookupRegion(c.regions[0])
+	if !ok {
+		return nil
+	}
+	return r
+}
+
+// matchPattern reports how many digits of d the IDD pattern p matches at its
+// start, or -1. In p a digit stands for itself and a class such as [14-689]
+// for one digit of the set.
+func matchPattern(p string, d []byte) int {
+	j := 0
+	for i := 0; i < len(p); i++ {
+		if j >= len(d) {
+			return -1
+		}
+		c := d[j]
+		if p[i] != '[' {
+			if p[i] != c {
+				return -1
+			}
+			j++
+			continue
+		}
+		in := false
+		for i++; p[i] != ']'; i++ {
+			if i+2 < len(p) && p[i+1] == '-' && p[i+2] != ']' {
+				in = in || (p[i] <= c && c <= p[i+2])
+				i += 2
+				continue
+			}
+			in = in || p[i] == c
+		}
+		if !in {
+			return -1
+		}
+		j++
+	}
+	return j
+}
+
+// patternLen is the number of digits a pattern matches.
+func patternLen(p string) int {
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] == '[' {
+			for p[i] != ']' {
+				i++
+			}
+		}
+		n++
+	}
+	return n
+}
+
+// Country describes how numbers are dialled in one region: what CountryInfo
+// returns. The slices are copies; changing them changes nothing else.
+type Country struct {
+	// ISO is the region's ISO 3166-1 alpha-2 code ("GB"); a few regions
+	// without one use libphonenumber's codes ("AC", "TA", "XK").
+	ISO string
+	// CallingCode is the country calling code without "+" ("44"). Several
+	// regions may share one (+1 is the North American Numbering Plan).
+	CallingCode string
+	// TrunkPrefix is the national prefix dialled before national numbers
+	// ("0" in GB, "1" in the NANP, "8" in Russia), "" if the region has none.
+	TrunkPrefix string
+	// IDDPrefixes are the international call prefixes, the usual one first
+	// ("00"; "011"; "0011", "0014", ... in Australia). A bracketed class such
+	// as [14-689] stands for any one digit of the set.
+	IDDPrefixes []string
+	// Emergency lists the emergency numbers, from libphonenumber's short
+	// number metadata plus Tollgate's own guarantees (112 in every EU/EEA
+	// country, 999 in GB, 911 everywhere in the NANP, 000 in Australia).
+	Emergency []string
+	// Essential lists the non-emergency short numbers that are never
+	// blocked (GB: 101 police non-emergency, 111 NHS, ...).
+	Essential []string
+	// NationalLengths are the possible lengths of a national significant
+	// number (the digits after the calling code), ascending.
+	NationalLengths []int
+}
+
+// CountryInfo returns the dialling facts of a region given its ISO 3166-1
+// alpha-2 code, in any case.
+func CountryInfo(iso string) (Country, bool) {
+	r, ok := lookupRegion(iso)
+	if !ok {
+		return Country{}, false
+	}
+	c := Country{
+		ISO:         r.iso,
+		CallingCode: strconv.Itoa(int(r.cc)),
+		TrunkPrefix: r.trunk,
+		IDDPrefixes: slices.Clone(r.idd),
+		Emergency:   slices.Clone(r.emergency),
+		Essential:   slices.Clone(essential[r.iso]),
+	}
+	for n := 0; n < 32; n++ {
+		if r.lengths&(1<<n) != 0 {
+			c.NationalLengths = append(c.NationalLengths, n)
+		}
+	}
+	return c, true
+}
+
+// Countries returns the ISO codes of every region in the table, sorted.
+func Countries() []string {
+	out := make([]string, len(regions))
+	for i := range regions {
+		out[i] = regions[i].iso
+	}
+	return out
+}
+
+// CallingCodes returns every assigned country calling code, in numeric order
+// ("1", "7", "20", ...), including the non-geographic ones (+800, +882, ...).
+func CallingCodes() []string {
+	return slices.Clone(ccStrings[:])
+}
+
+// CallingCodeRegions returns the regions that share a calling code, the main
+// one first: "1" → US, AG, AI, ..., CA, ...; "44" → GB, GG, IM, JE. A
+// non-geographic code returns ["001"]; an unassigned one returns nil.
+func CallingCodeRegions(callingCode string) []string {
+	if len(callingCode) == 0 || len(callingCode) > 3 || callingCode[0] == '0' {
+		return nil
+	}
+	cc := 0
+	for i := 0; i < len(callingCode); i++ {
+		c := callingCode[i]
+		if c < '0' || c > '9' {
+			return nil
+		}
+		cc = cc*10 + int(c-'0')
+	}
+	i := ccIndex[cc]
+	if i == 0 {
+		return nil
+	}
+	return slices.Clone(callingCodes[i-1].regions)
+}

@@ -1,0 +1,166 @@
+package e164
+
+import (
+	"github.com/tollgate-voice/tollgate/core"
+)
+
+// Dialled is what a caller dialled, as ParseDial understood it: either an
+// ordinary Number, or a short number of the caller's home country.
+type Dialled struct {
+	// Number is set for ordinary numbers and is the zero Number for short
+	// numbers.
+	Number Number
+	// Short holds the digits of a recognised short number ("999", "111",
+	// "911", "000"), else "".
+	Short string
+	// Emergency reports an emergency number (999, 112, 911, 000, ...).
+	Emergency bool
+	// Country is the ISO code of the short number's country (the caller's
+	// home country), or "" for ordinary numbers.
+	Country string
+}
+
+// NeverBlocked reports whether the call must be put through whatever the
+// state of the account: emergency numbers and the essential short numbers
+// (GB 101 and 111, for instance). Authorization checks it first.
+func (d Dialled) NeverBlocked() bool { return d.Short != "" }
+
+// String returns the number in E.164 form, or the short number's digits.
+func (d Dialled) String() string {
+	if d.Short != "" {
+		return d.Short
+	}
+	return d.Number.String()
+}
+
+// ParseDial interprets a dial string the way the home country's phones do.
+// home is the ISO 3166-1 alpha-2 code of the caller's account ("GB", "US",
+// "AU"), in any case.
+//
+// In order:
+//   - without a "+", an emergency or essential short number of home is
+//     recognised first: "999" and "112" in GB, "911" in the US, "000" in AU;
+//   - "+" starts an international number: "+61 2 9999 9999";
+//   - home's international (IDD) prefix does too: "0061 2 9999 9999" from GB,
+//     "011 61 2 9999 9999" from the US, "0011 61 2 9999 9999" from AU;
+//   - otherwise the number is national: "020 7946 0000" with GB, "02 9999
+//     9999" with AU, "(212) 555-0100" or "1 212 555 0100" with US (the trunk
+//     prefix 1 is optional in the NANP); in regions without a trunk prefix
+//     (Italy, Spain, ...) the digits are the national number as they stand.
+//
+// Spaces and the separators ( ) . - / may appear anywhere. A trunk prefix
+// kept after the calling code ("+44 (0)20 7946 0000") is dropped where the
+// numbering plan shows it cannot belong to the number. Letters (vanity
+// numbers, extensions), other characters, more than 15 digits, empty input,
+// unknown calling codes, numbers of impossible length, short numbers other
+// than the recognised ones and an unknown home country are errors: always
+// *core.Error with code core.Invalid.
+func ParseDial(dial, home string) (Dialled, error) {
+	r, ok := lookupRegion(home)
+	if !ok {
+		if home == "" {
+			return Dialled{}, core.Errorf(core.Invalid, "the home country is required to read a dialled number")
+		}
+		return Dialled{}, core.Errorf(core.Invalid, "unknown home country %q: want an ISO 3166-1 alpha-2 code such as GB", home)
+	}
+	var sc scanner
+	if err := sc.scan(dial); err != nil {
+		return Dialled{}, err
+	}
+	d := sc.d[:sc.n]
+	if sc.plus {
+		n, err := international(d, true, dial)
+		if err != nil {
+			return Dialled{}, err
+		}
+		return Dialled{Number: n}, nil
+	}
+	if short, emergency := shortNumber(r, d); short != "" {
+		return Dialled{Short: short, Emergency: emergency, Country: r.iso}, nil
+	}
+	// International prefixes: try every match, longest first, and take the
+	// first that leaves a valid number (Bolivia's "00" and "001x" overlap).
+	var firstErr *core.Error
+	for l := maxIDD; l > 0; l-- {
+		for _, p := range r.idd {
+			if patternLen(p) != l || matchPattern(p, d) != l {
+				continue
+			}
+			if l == len(d) {
+				return Dialled{}, core.Errorf(core.Invalid, "%q is only an international prefix in %s: dial the country calling code and number after it", dial, r.iso)
+			}
+			var rest [maxScan]byte
+			n, err := international(rest[:copy(rest[:], d[l:])], true, dial)
+			if err == nil {
+				return Dialled{Number: n}, nil
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	if firstErr != nil {
+		return Dialled{}, firstErr
+	}
+	n, err := national(r, d, dial)
+	if err != nil {
+		return Dialled{}, err
+	}
+	return Dialled{Number: n}, nil
+}
+
+// shortNumber returns the canonical digits of d if it is an emergency or
+// essential short number of r, and whether it is an emergency number.
+func shortNumber(r *regionRow, d []byte) (string, bool) {
+	if len(d) > 6 {
+		return "", false
+	}
+	for _, e := range r.emergency {
+		if e == string(d) {
+			return e, true
+		}
+	}
+	for _, e := range essential[r.iso] {
+		if e == string(d) {
+			return e, false
+		}
+	}
+	return "", false
+}
+
+// national reads d as a national number dialled in region r.
+func national(r *regionRow, d []byte, s string) (Number, *core.Error) {
+	nsn := d
+	switch {
+	case r.trunk != "" && len(d) > len(r.trunk) && string(d[:len(r.trunk)]) == r.trunk:
+		nsn = d[len(r.trunk):]
+	case r.trunk == "" || r.cc == 1:
+		// No trunk prefix to dial, or an optional one (NANP).
+	case len(d) <= 6:
+		return Number{}, core.Errorf(core.Invalid, "%q is not an emergency or essential short number in %s, and Tollgate does not connect other short numbers", s, r.iso)
+	default:
+		return Number{}, core.Errorf(core.Invalid, "%q: national numbers in %s start with the trunk prefix %s; put + or %s before an international number", s, r.iso, r.trunk, displayIDD(r))
+	}
+	if r.local&(1<<len(nsn)) != 0 && r.lengths&(1<<len(nsn)) == 0 {
+		return Number{}, core.Errorf(core.Invalid, "%q is a local number: dial it with its area code", s)
+	}
+	if len(nsn) == 0 || r.lengths&(1<<len(nsn)) == 0 {
+		if len(d) <= 6 {
+			return Number{}, core.Errorf(core.Invalid, "%q is not an emergency or essential short number in %s, and Tollgate does not connect other short numbers", s, r.iso)
+		}
+		return Number{}, core.Errorf(core.Invalid, "%q: a national number in %s cannot have %d digits", s, r.iso, len(nsn))
+	}
+	var full [maxScan + 3]byte
+	cc := ccStrings[ccIndex[r.cc]-1]
+	l := copy(full[:], cc)
+	l += copy(full[l:], nsn)
+	return international(full[:l], false, s)
+}
+
+// displayIDD returns the usual international prefix of r for messages.
+func displayIDD(r *regionRow) string {
+	if len(r.idd) == 0 {
+		return "+"
+	}
+	return r.idd[0]
+}
