@@ -1,0 +1,284 @@
+package account
+
+import (
+	"math"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/core/e164"
+)
+
+// NoLimit is the MaxSeconds of a call nothing meters (emergency, inbound,
+// covered by an unlimited package): the switch applies no time limit.
+const NoLimit = math.MaxInt32
+
+// Direction is the direction of a call as seen from the account.
+type Direction uint8
+
+// The directions. The zero value is Outbound.
+const (
+	Outbound Direction = iota // a user calls out
+	Inbound                   // someone calls one of the account's numbers
+)
+
+// String returns "outbound" or "inbound".
+func (d Direction) String() string {
+	if d == Inbound {
+		return "inbound"
+	}
+	return "outbound"
+}
+
+// Cover says what pays for a call.
+type Cover uint8
+
+// The covers. Their String forms are stable (APIs, snapshots, agreement table).
+const (
+	CoverNone    Cover = iota // "none": the call is denied
+	CoverFree                 // "free": emergency, essential and inbound calls
+	CoverPackage              // "package": an unlimited calling package
+	CoverBundle               // "bundle": the pooled minute bundle (then PAYG on overspend)
+	CoverPAYG                 // "payg": pay-as-you-go at the rate card
+)
+
+var coverNames = [...]string{"none", "free", "package", "bundle", "payg"}
+
+// String returns the stable name of c.
+func (c Cover) String() string {
+	if int(c) < len(coverNames) {
+		return coverNames[c]
+	}
+	return "cover?"
+}
+
+// Reason explains a Decision. The values are stable API strings.
+type Reason string
+
+// The reasons: allowed ones first, then the denials (prefixed "denied_").
+const (
+	ReasonEmergency = Reason("emergency") // an emergency number: always allowed, free
+	ReasonEssential = Reason("essential") // an essential short number (e.g. GB 101, 111): always allowed, free
+	ReasonInbound   = Reason("inbound")   // inbound calls are always allowed
+	ReasonTollFree  = Reason("toll_free") // a toll-free number of the home country: free
+	ReasonPackage   = Reason("package")   // covered by an unlimited package of the user
+	ReasonBundle    = Reason("bundle")    // domestic call from the pooled bundle
+	ReasonOverspend = Reason("overspend") // bundle used up, overspend on: standard rate
+	ReasonPAYG      = Reason("payg")      // out-of-bundle destination on the rate card
+
+	DeniedUnknownUser     = Reason("denied_unknown_user")     // the calling user is not on the account
+	DeniedInvalidNumber   = Reason("denied_invalid_number")   // nothing callable was dialled
+	DeniedNoRoute         = Reason("denied_no_route")         // the rate deck has no row for the number
+	DeniedPrivilege       = Reason("denied_privilege")        // international call by a domestic-only user
+	DeniedPremium         = Reason("denied_premium")          // premium number, premium blocked for the user
+	DeniedBundleExhausted = Reason("denied_bundle_exhausted") // bundle used up and overspend off
+	DeniedRateCardOff     = Reason("denied_rate_card_off")    // needs the rate card, which is off
+	DeniedCapReached      = Reason("denied_cap_reached")      // the PAYG cap leaves nothing for this call
+)
+
+// Request asks whether a call may start.
+type Request struct {
+	CallID    string
+	User      string       // the calling user (outbound) or called user (inbound)
+	Dialled   e164.Dialled // the parsed dial string (e164.ParseDial with the account's home)
+	Direction Direction
+	Start     time.Time
+}
+
+// Decision is the answer to a Request. For an allowed call, MaxSeconds is
+// the longest it may last: NoLimit when nothing meters it, else bounded by
+// the call limit, the bundle left (overspend off) and the pay-as-you-go
+// budget (cap − spent − held), so the call cannot cost more than is left.
+type Decision struct {
+	Allowed    bool
+	Reason     Reason
+	Cover      Cover
+	MaxSeconds int
+	// Package is the product code of the covering package (CoverPackage).
+	Package string
+	// BundleSeconds is how much of the call the bundle covers (whole
+	// minutes; CoverBundle). Beyond it (overspend), the call is charged at
+	// the standard rate: Price(d) − Price(BundleSeconds).
+	BundleSeconds int
+	// Row is the rate-deck row of the destination; the zero Row (see
+	// HasRow) for emergency, essential and inbound calls and when there is
+	// no route. It prices the metered part of the call and names the
+	// destination and number kind.
+	Row deck.Row
+}
+
+// HasRow reports whether the decision carries a rate-deck row.
+func (d Decision) HasRow() bool { return d.Row.Prefix != "" }
+
+// Charge is the price of a call of a given duration under a Decision.
+type Charge struct {
+	Seconds       int
+	BundleMinutes int             // pooled-bundle minutes used: every started minute counts
+	PAYGSeconds   int             // seconds charged at the rate card
+	Cost          decimal.Decimal // rate-card cost, rounded with core.RoundCall
+}
+
+// Quote prices a call of the given duration under d: 0 for free and
+// package calls; bundle calls use one bundle minute per started minute and,
+// past BundleSeconds, cost Price(seconds) − Price(BundleSeconds);
+// pay-as-you-go calls cost Row.Tariff.Price(seconds). RateCDR charges
+// exactly this figure.
+func (d Decision) Quote(seconds int) Charge {
+	c := Charge{Seconds: seconds, Cost: decimal.Zero}
+	if seconds <= 0 {
+		c.Seconds = 0
+		return c
+	}
+	switch d.Cover {
+	case CoverBundle:
+		if seconds <= d.BundleSeconds {
+			c.BundleMinutes = (seconds + 59) / 60
+			return c
+		}
+		c.BundleMinutes = d.BundleSeconds / 60
+		c.PAYGSeconds = seconds - d.BundleSeconds
+		c.Cost = d.Row.Tariff.Price(seconds).Sub(d.Row.Tariff.Price(d.BundleSeconds))
+	case CoverPAYG:
+		c.PAYGSeconds = seconds
+		c.Cost = d.Row.Tariff.Price(seconds)
+	}
+	return c
+}
+
+// Rates finds the rate-deck row for a number: the row of the longest
+// prefix of digits in force at `at`. *deck.Index implements it.
+type Rates interface {
+	Lookup(digits string, at time.Time) (deck.Row, bool)
+}
+
+// coverable reports whether packages and bundles cover a number kind:
+// landline and mobile numbers (and toll-free numbers abroad) are; premium
+// and "other" numbers always go to the rate card.
+func coverable(k deck.Kind) bool {
+	switch k {
+	case deck.KindLandline, deck.KindMobile, deck.KindLandlineOrMobile, deck.KindTollFree:
+		return true
+	}
+	return false
+}
+
+// Authorize decides whether a call may start, in this order:
+//
+//  1. emergency and essential numbers: allowed, free, no limit, in every state;
+//  2. inbound calls: allowed, free;
+//  3. the user must exist, the number must have a route in the deck;
+//  4. privileges: premium numbers need Premium, other countries International;
+//  5. toll-free numbers of the home country: allowed, free (no bundle minutes);
+//  6. an unlimited package of the user covering the destination country
+//     (US & Canada for everyone): allowed, free, no limit;
+//  7. domestic (home-country) calls of users with an activated plan draw on
+//     the pooled bundle; minutes left (less those held by calls in progress)
+//     bound the call; with none left, overspend on → pay-as-you-go at the
+//     standard rate (ReasonOverspend), off → DeniedBundleExhausted; with
+//     overspend on, a call may also run past the bundle it started in;
+//  8. anything else is out of bundle: it needs the rate card (RateCard);
+//  9. pay-as-you-go calls are bounded by the cap: MaxSeconds is the longest
+//     duration whose price fits cap − spent − held.
+//
+// Authorize does not change the account; Reserve records the call.
+func (a *Account) Authorize(rates Rates, req Request) Decision {
+	return a.authorize(rates, req, true)
+}
+
+// authorize is Authorize; with enforce false it classifies a call that has
+// already happened (a CDR without a reservation) instead: privileges, the
+// rate-card switch, overspend and the cap no longer deny it, and what would
+// have been denied is charged at the rate card.
+func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
+	if req.Dialled.NeverBlocked() {
+		r := ReasonEssential
+		if req.Dialled.Emergency {
+			r = ReasonEmergency
+		}
+		return Decision{Allowed: true, Reason: r, Cover: CoverFree, MaxSeconds: NoLimit}
+	}
+	if req.Direction == Inbound {
+		return Decision{Allowed: true, Reason: ReasonInbound, Cover: CoverFree, MaxSeconds: NoLimit}
+	}
+	u := a.byUser[req.User]
+	if u == nil {
+		return Decision{Reason: DeniedUnknownUser}
+	}
+	if !req.Dialled.Number.IsValid() {
+		return Decision{Reason: DeniedInvalidNumber}
+	}
+	row, ok := rates.Lookup(req.Dialled.Number.Digits(), req.Start)
+	if !ok {
+		return Decision{Reason: DeniedNoRoute}
+	}
+	d := Decision{Row: row}
+	domestic := row.Country == a.settings.Home
+	switch {
+	case !enforce:
+	case row.Kind == deck.KindPremium && u.Privileges&Premium == 0:
+		d.Reason = DeniedPremium
+		return d
+	case !domestic && u.Privileges&International == 0:
+		d.Reason = DeniedPrivilege
+		return d
+	}
+	if domestic && row.Kind == deck.KindTollFree {
+		d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonTollFree, CoverFree, NoLimit
+		return d
+	}
+	if coverable(row.Kind) {
+		for _, i := range u.pkgs {
+			if a.cat.sets[i].has(row.Country) {
+				d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonPackage, CoverPackage, NoLimit
+				d.Package = a.cat.products[i].Code
+				return d
+			}
+		}
+	}
+	limit := a.callLimit
+	same := a.periodOf(req.Start) <= a.period
+	avail := a.availNext
+	if same {
+		avail = a.availSame
+	}
+	if domestic && u.Plan && coverable(row.Kind) && a.poolSeconds > 0 {
+		left := a.poolSeconds - a.heldBundle
+		if same {
+			left -= a.bundleUsed
+		}
+		if left >= 60 {
+			b := int(min(left, int64(limit)))
+			d.Allowed, d.Reason, d.Cover, d.BundleSeconds, d.MaxSeconds = true, ReasonBundle, CoverBundle, b, b
+			if (a.settings.Overspend || !enforce) && b < limit {
+				if enforce && a.settings.Capped {
+					d.MaxSeconds = max(b, min(limit, row.Tariff.MaxSeconds(avail.Add(row.Tariff.Price(b)))))
+				} else {
+					d.MaxSeconds = limit
+				}
+			}
+			return d
+		}
+		if enforce && !a.settings.Overspend {
+			d.Reason = DeniedBundleExhausted
+			return d
+		}
+		d.Reason = ReasonOverspend
+	} else {
+		if enforce && !a.settings.RateCard {
+			d.Reason = DeniedRateCardOff
+			return d
+		}
+		d.Reason = ReasonPAYG
+	}
+	d.MaxSeconds = limit
+	if enforce && a.settings.Capped {
+		d.MaxSeconds = min(limit, row.Tariff.MaxSeconds(avail))
+		if d.MaxSeconds <= 0 {
+			d.MaxSeconds = 0
+			d.Reason = DeniedCapReached
+			return d
+		}
+	}
+	d.Allowed, d.Cover = true, CoverPAYG
+	return d
+}

@@ -1,0 +1,153 @@
+package account_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/core/deck"
+)
+
+func TestAuthorize(t *testing.T) {
+	ix := testDeck(t)
+	type state func(t *testing.T, a *account.Account)
+	exhaust := func(t *testing.T, a *account.Account) { useBundle(t, a, ix, 300, "used") }
+	spend := func(amount string) state {
+		return func(t *testing.T, a *account.Account) {
+			// carol's per-second UK calls (no plan: rate card) at 0.012/min.
+			secs := int(money(amount).Div(money("0.0002")).IntPart())
+			for i := 0; secs > 0; i++ {
+				s := min(secs, 7200)
+				_, err := a.RateCDR(ix, account.CDR{CallID: "spend" + string(rune('a'+i)), User: "carol",
+					Dialled: dial(t, "020 7946 0000", "GB"), Start: november.Add(-2 * time.Hour), Seconds: s})
+				must(t, err)
+				secs -= s
+			}
+		}
+	}
+	settings := func(f func(*account.Settings)) state {
+		return func(t *testing.T, a *account.Account) {
+			s := a.Settings()
+			f(&s)
+			must(t, a.SetSettings(s))
+		}
+	}
+	tests := []struct {
+		name      string
+		state     []state
+		user      string
+		dial      string
+		dir       account.Direction
+		allowed   bool
+		reason    account.Reason
+		cover     account.Cover
+		pkg       string
+		max       int
+		bundleSec int
+	}{
+		{"emergency", nil, "bob", "999", account.Outbound, true, account.ReasonEmergency, account.CoverFree, "", account.NoLimit, 0},
+		{"112", nil, "bob", "112", account.Outbound, true, account.ReasonEmergency, account.CoverFree, "", account.NoLimit, 0},
+		{"essential 111", nil, "bob", "111", account.Outbound, true, account.ReasonEssential, account.CoverFree, "", account.NoLimit, 0},
+		{"essential 101", nil, "bob", "101", account.Outbound, true, account.ReasonEssential, account.CoverFree, "", account.NoLimit, 0},
+		{"emergency unknown user", nil, "mallory", "999", account.Outbound, true, account.ReasonEmergency, account.CoverFree, "", account.NoLimit, 0},
+		{"inbound", nil, "bob", "+61 2 9999 9999", account.Inbound, true, account.ReasonInbound, account.CoverFree, "", account.NoLimit, 0},
+		{"unknown user", nil, "mallory", "020 7946 0000", account.Outbound, false, account.DeniedUnknownUser, account.CoverNone, "", 0, 0},
+		{"no route", nil, "alice", "+86 10 1234 5678", account.Outbound, false, account.DeniedNoRoute, account.CoverNone, "", 0, 0},
+		{"domestic-only abroad", nil, "bob", "+61 2 9999 9999", account.Outbound, false, account.DeniedPrivilege, account.CoverNone, "", 0, 0},
+		{"domestic-only to US", nil, "bob", "+1 212 555 0100", account.Outbound, false, account.DeniedPrivilege, account.CoverNone, "", 0, 0},
+		{"premium blocked", nil, "alice", "09098 790000", account.Outbound, false, account.DeniedPremium, account.CoverNone, "", 0, 0},
+		{"premium allowed is payg", nil, "carol", "09098 790000", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 360, 0},
+		{"toll-free domestic", nil, "bob", "0800 123456", account.Outbound, true, account.ReasonTollFree, account.CoverFree, "", account.NoLimit, 0},
+		{"package AU landline", nil, "alice", "+61 2 9999 9999", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-au-nz", account.NoLimit, 0},
+		{"package AU mobile", nil, "alice", "+61 412 345 678", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-au-nz", account.NoLimit, 0},
+		{"US & Canada included", nil, "carol", "+1 212 555 0100", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-us-ca", account.NoLimit, 0},
+		{"global package", nil, "dave", "+33 1 23 45 67 89", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-global", account.NoLimit, 0},
+		{"global not for satellites' kind", nil, "dave", "+881 6 12345678", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 60, 0},
+		{"payg AU landline capped", []state{settings(func(s *account.Settings) { s.Cap = money("5") })}, "carol", "+61 2 9999 9999", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 2280, 0},
+		{"payg AU mobile capped", []state{settings(func(s *account.Settings) { s.Cap = money("5") })}, "carol", "+61 412 345 678", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 780, 0},
+		{"payg limited by call limit", nil, "alice", "+33 1 23 45 67 89", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 7200, 0},
+		{"payg uncapped", []state{settings(func(s *account.Settings) { s.Capped, s.Cap = false, money("0") })}, "carol", "+61 412 345 678", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 7200, 0},
+		{"bundle", nil, "bob", "020 7946 0000", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 7200, 7200},
+		{"bundle mobile", nil, "bob", "07700 900123", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 7200, 7200},
+		{"no plan, domestic: rate card", nil, "carol", "020 7946 0000", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 7200, 0},
+		{"bundle last 60 min, overspend off", []state{func(t *testing.T, a *account.Account) { useBundle(t, a, ix, 240, "u") }}, "bob", "020 7946 0000", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 3600, 3600},
+		{"bundle last 60 min, overspend on", []state{settings(func(s *account.Settings) { s.Overspend = true }), func(t *testing.T, a *account.Account) { useBundle(t, a, ix, 240, "u") }}, "bob", "020 7946 0000", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 7200, 3600},
+		{"bundle last 60 min, overspend on, tiny cap", []state{settings(func(s *account.Settings) { s.Overspend, s.Cap = true, money("0.12") }), func(t *testing.T, a *account.Account) { useBundle(t, a, ix, 240, "u") }}, "bob", "020 7946 0000", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 4200, 3600},
+		{"bundle exhausted, overspend off", []state{exhaust}, "bob", "020 7946 0000", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, emergency", []state{exhaust}, "bob", "999", account.Outbound, true, account.ReasonEmergency, account.CoverFree, "", account.NoLimit, 0},
+		{"bundle exhausted, 101", []state{exhaust}, "bob", "101", account.Outbound, true, account.ReasonEssential, account.CoverFree, "", account.NoLimit, 0},
+		{"bundle exhausted, inbound", []state{exhaust}, "bob", "020 7946 0000", account.Inbound, true, account.ReasonInbound, account.CoverFree, "", account.NoLimit, 0},
+		{"bundle exhausted, package still", []state{exhaust}, "alice", "+61 2 9999 9999", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-au-nz", account.NoLimit, 0},
+		{"bundle exhausted, overspend on", []state{exhaust, settings(func(s *account.Settings) { s.Overspend = true })}, "bob", "020 7946 0000", account.Outbound, true, account.ReasonOverspend, account.CoverPAYG, "", 7200, 0},
+		{"bundle exhausted, overspend on, capped", []state{exhaust, settings(func(s *account.Settings) { s.Overspend, s.Cap = true, money("0.5") })}, "bob", "07700 900123", account.Outbound, true, account.ReasonOverspend, account.CoverPAYG, "", 600, 0},
+		{"bundle reset on the 1st", []state{exhaust, func(t *testing.T, a *account.Account) {}}, "bob", "020 7946 0000+dec", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 7200, 7200},
+		{"rate card off", []state{settings(func(s *account.Settings) { s.RateCard = false })}, "carol", "+61 2 9999 9999", account.Outbound, false, account.DeniedRateCardOff, account.CoverNone, "", 0, 0},
+		{"rate card off, bundle fine", []state{settings(func(s *account.Settings) { s.RateCard = false })}, "bob", "020 7946 0000", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 7200, 7200},
+		{"rate card off, package fine", []state{settings(func(s *account.Settings) { s.RateCard = false })}, "alice", "+61 2 9999 9999", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-au-nz", account.NoLimit, 0},
+		{"cap reached", []state{spend("10")}, "carol", "+61 2 9999 9999", account.Outbound, false, account.DeniedCapReached, account.CoverNone, "", 0, 0},
+		{"cap nearly reached", []state{spend("9.80")}, "carol", "+61 2 9999 9999", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 60, 0},
+		{"cap reached, emergency", []state{spend("10")}, "carol", "999", account.Outbound, true, account.ReasonEmergency, account.CoverFree, "", account.NoLimit, 0},
+		{"cap reached, package", []state{spend("10")}, "carol", "+1 212 555 0100", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-us-ca", account.NoLimit, 0},
+		{"cap reached last month", []state{spend("10")}, "carol", "+61 2 9999 9999+dec", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 4560, 0},
+		{"cap raised", []state{spend("10"), settings(func(s *account.Settings) { s.Cap = money("10.26") })}, "carol", "+61 2 9999 9999", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 120, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := gbAccount(t, nil)
+			for _, f := range tt.state {
+				f(t, a)
+			}
+			start := november
+			number := tt.dial
+			if n := len(number); n > 4 && number[n-4:] == "+dec" {
+				number, start = number[:n-4], time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+			}
+			d := a.Authorize(ix, account.Request{CallID: "c1", User: tt.user, Dialled: dial(t, number, "GB"), Direction: tt.dir, Start: start})
+			if d.Allowed != tt.allowed || d.Reason != tt.reason || d.Cover != tt.cover || d.Package != tt.pkg ||
+				d.MaxSeconds != tt.max || d.BundleSeconds != tt.bundleSec {
+				t.Errorf("got allowed=%v reason=%s cover=%s pkg=%q max=%d bundle=%d\nwant allowed=%v reason=%s cover=%s pkg=%q max=%d bundle=%d",
+					d.Allowed, d.Reason, d.Cover, d.Package, d.MaxSeconds, d.BundleSeconds,
+					tt.allowed, tt.reason, tt.cover, tt.pkg, tt.max, tt.bundleSec)
+			}
+			if d.Allowed && d.Cover == account.CoverPAYG && d.Row.Tariff.Price(d.MaxSeconds).GreaterThan(a.Settings().Cap) && a.Settings().Capped {
+				t.Errorf("max %d s costs %s, over the cap", d.MaxSeconds, d.Row.Tariff.Price(d.MaxSeconds))
+			}
+		})
+	}
+}
+
+// TestAuthorizeMaxSecondsFitsBudget checks the cap bound against a slow
+// search: the longest duration whose price fits what is left, for many
+// budgets and every tariff of the test deck.
+func TestAuthorizeMaxSecondsFitsBudget(t *testing.T) {
+	ix := testDeck(t)
+	numbers := []string{"+61 2 9999 9999", "+61 412 345 678", "+33 1 23 45 67 89", "07700 900123", "+881 6 12345678", "09098 790000"}
+	for _, capStr := range []string{"0.01", "0.05", "0.13", "0.5", "1", "1.07", "3.33"} {
+		a := gbAccount(t, func(s *account.Settings) { s.Cap = money(capStr) })
+		for _, n := range numbers {
+			d := a.Authorize(ix, account.Request{User: "carol", Dialled: dial(t, n, "GB"), Start: november})
+			row, _ := ix.Lookup(dial(t, n, "GB").Number.Digits(), november)
+			want := slowMax(row.Tariff, capStr)
+			if want == 0 {
+				if d.Allowed || d.Reason != account.DeniedCapReached {
+					t.Errorf("cap %s, %s: %v %s, want denied_cap_reached", capStr, n, d.Allowed, d.Reason)
+				}
+				continue
+			}
+			if d.MaxSeconds != want {
+				t.Errorf("cap %s, %s: max %d, want %d", capStr, n, d.MaxSeconds, want)
+			}
+		}
+	}
+}
+
+func slowMax(tr deck.Tariff, budget string) int {
+	b := money(budget)
+	best := 0
+	for s := 1; s <= 7200; s++ {
+		if !tr.Price(s).GreaterThan(b) {
+			best = s
+		}
+	}
+	return best
+}

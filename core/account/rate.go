@@ -1,0 +1,162 @@
+package account
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/core/e164"
+)
+
+// MaxCallSeconds bounds the duration of a CDR: a week.
+const MaxCallSeconds = 7 * 24 * 60 * 60
+
+// CDR is a completed call.
+type CDR struct {
+	CallID    string
+	User      string
+	Dialled   e164.Dialled
+	Direction Direction
+	Start     time.Time
+	Seconds   int // billable (answered) duration; 0 for an unanswered call
+}
+
+// Rating is what a completed call is charged.
+type Rating struct {
+	CallID      string
+	User        string
+	Start       time.Time
+	Cover       Cover
+	Reason      Reason
+	Package     string    // the covering package, if any
+	Destination string    // the deck row's destination name, if rated on one
+	Country     string    // the destination country, if known
+	Kind        deck.Kind // the destination number kind, if known
+	Charge
+	// Authorized is false for a call that had no reservation and that
+	// Authorize would have denied: it happened, so it is charged, at the
+	// rate card where nothing else covers it.
+	Authorized bool
+	// Duplicate is true when the call id was already rated: the first
+	// rating is returned and nothing is charged again.
+	Duplicate bool
+	// Notices are the notification thresholds this call crossed.
+	Notices []Notice
+}
+
+// ChargeLine is one line of a rated call, for statements.
+type ChargeLine struct {
+	Kind     string          // "free", "package", "bundle" or "payg"
+	Quantity int             // bundle minutes, or rated seconds
+	Unit     string          // "minute" or "second"
+	Amount   decimal.Decimal // rounded with core.RoundCall
+}
+
+// Lines returns the charge lines of the rating: the covering package at 0,
+// the bundle minutes used at 0, and the pay-as-you-go part at its cost.
+func (r Rating) Lines() []ChargeLine {
+	var out []ChargeLine
+	switch r.Cover {
+	case CoverFree:
+		out = append(out, ChargeLine{"free", r.Seconds, "second", decimal.Zero})
+	case CoverPackage:
+		out = append(out, ChargeLine{"package", r.Seconds, "second", decimal.Zero})
+	}
+	if r.BundleMinutes > 0 {
+		out = append(out, ChargeLine{"bundle", r.BundleMinutes, "minute", decimal.Zero})
+	}
+	if r.PAYGSeconds > 0 {
+		out = append(out, ChargeLine{"payg", r.PAYGSeconds, "second", r.Cost})
+	}
+	return out
+}
+
+// ratedCall is what the account remembers of a rated call, for idempotency.
+type ratedCall struct {
+	Period int32
+	Rating Rating // without Notices and Duplicate
+}
+
+// RateCDR charges a completed call, idempotently by call id: rating the
+// same call again returns the first rating with Duplicate set and charges
+// nothing (a different CDR under a used call id is core.Conflict).
+//
+// A reserved call is charged on the terms it was authorised on, so the
+// figure is exactly what Decision.Quote promised for the duration, and its
+// reservation is released. A call without a reservation is classified as
+// Authorize would now (without denying it: it happened). Usage is recorded
+// in the calendar month the call started (a late CDR of the previous month
+// goes to that month's counters). Unknown users and numbers with no route
+// cannot be charged: core.NotFound; a bad CDR is core.Invalid.
+func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
+	if err := checkCallID(c.CallID); err != nil {
+		return Rating{}, err
+	}
+	if c.Seconds < 0 || c.Seconds > MaxCallSeconds {
+		return Rating{}, core.FieldErrorf(core.Invalid, "seconds", "duration %d s is outside 0..%d", c.Seconds, MaxCallSeconds)
+	}
+	if c.Start.IsZero() {
+		return Rating{}, core.FieldErrorf(core.Invalid, "start", "the call needs a start time")
+	}
+	if prev, ok := a.rated[c.CallID]; ok {
+		if prev.Rating.User != c.User || prev.Rating.Seconds != c.Seconds || !prev.Rating.Start.Equal(c.Start) {
+			return Rating{}, core.FieldErrorf(core.Conflict, "call_id", "call %q was already rated with different details", c.CallID)
+		}
+		r := prev.Rating
+		r.Duplicate = true
+		return r, nil
+	}
+	req := Request{CallID: c.CallID, User: c.User, Dialled: c.Dialled, Direction: c.Direction, Start: c.Start}
+	res, reserved := a.reservations[c.CallID]
+	var d Decision
+	authorized := true
+	if reserved {
+		d = a.decisionOf(rates, res)
+		if !d.HasRow() && res.Digits != "" {
+			return Rating{}, core.FieldErrorf(core.NotFound, "number", "the rate deck no longer routes the reserved call %q", c.CallID)
+		}
+	} else {
+		d = a.authorize(rates, req, true)
+		if !d.Allowed {
+			authorized = false
+			d = a.authorize(rates, req, false)
+		}
+		if !d.Allowed {
+			return Rating{}, core.FieldErrorf(core.NotFound, "call", "call %q cannot be rated: %s", c.CallID, d.Reason)
+		}
+	}
+	r := Rating{CallID: c.CallID, User: c.User, Start: c.Start, Cover: d.Cover, Reason: d.Reason,
+		Package: d.Package, Charge: d.Quote(c.Seconds), Authorized: authorized}
+	if d.HasRow() {
+		r.Destination, r.Country, r.Kind = d.Row.Destination, d.Row.Country, d.Row.Kind
+	}
+	cost, ok := toUnits(r.Cost)
+	if !ok {
+		return Rating{}, core.FieldErrorf(core.Internal, "cost", "call cost %s is not a whole number of units", r.Cost)
+	}
+
+	// Apply: nothing below can fail.
+	a.roll(c.Start)
+	if reserved {
+		a.release(res)
+	}
+	p := a.periodOf(c.Start)
+	bundle, payg := &a.bundleUsed, &a.paygSpent
+	if p == a.period-1 {
+		bundle, payg = &a.prevBundle, &a.prevPAYG
+	}
+	b0, m0 := *bundle, *payg
+	*bundle += int64(r.BundleMinutes) * 60
+	*payg += cost
+	th := a.settings.Thresholds
+	r.Notices = crossedUnits(r.Notices, MeterBundle, th, a.poolSeconds, b0, *bundle)
+	if a.settings.Capped {
+		r.Notices = crossedUnits(r.Notices, MeterCap, th, a.capUnits, m0, *payg)
+	}
+	stored := r
+	stored.Notices = nil
+	a.rated[c.CallID] = ratedCall{Period: p, Rating: stored}
+	a.refresh()
+	return r, nil
+}
