@@ -154,8 +154,8 @@ func Recommend(in RecommendInput) (Recommendation, error) {
 		}
 		held = append(held, id)
 	}
-	slices.Sort(used)
-	slices.Sort(held)
+	sortRegions(used)
+	sortRegions(held)
 
 	// cost prices an option holding pkgs: the packages plus PAYG for every
 	// used region they do not cover.
@@ -245,16 +245,17 @@ func summary(rec Recommendation, current, best Option) string {
 		b.WriteString(" Pay-as-you-go is all you need.")
 	case ReasonKeepCurrent:
 		fmt.Fprintf(&b, " Your current plan, at %s, is the cheapest option.", current.Total.StringFixed(core.InvoicePlaces))
+	case ReasonManyRegions:
+		fmt.Fprintf(&b, " With more than three international regions, Global is usually the most cost-effective option, and it is here: it would cost %s instead of your current %s, saving %s per cycle.",
+			best.Total.StringFixed(core.InvoicePlaces), current.Total.StringFixed(core.InvoicePlaces),
+			rec.Savings.StringFixed(core.InvoicePlaces))
 	default:
 		what := map[OptionKind]string{
-			OptionGlobal:   "the Global package",
-			OptionRegional: "regional packages for " + regionNames(best.Packages),
-			OptionPAYG:     "pay-as-you-go with no package",
+			OptionGlobal:   "The Global package",
+			OptionRegional: "Regional packages for " + regionNames(best.Packages),
+			OptionPAYG:     "Pay-as-you-go with no package",
 		}[best.Kind]
-		if rec.Reason == ReasonManyRegions {
-			b.WriteString(" With more than three international regions, Global is usually the most cost-effective option, and it is for you:")
-		}
-		fmt.Fprintf(&b, " %s would cost %s instead of %s, saving %s per cycle.", capitalize(what),
+		fmt.Fprintf(&b, " %s would cost %s instead of your current %s, saving %s per cycle.", what,
 			best.Total.StringFixed(core.InvoicePlaces), current.Total.StringFixed(core.InvoicePlaces),
 			rec.Savings.StringFixed(core.InvoicePlaces))
 	}
@@ -266,9 +267,15 @@ func summary(rec Recommendation, current, best Option) string {
 	return b.String()
 }
 
-func capitalize(s string) string {
-	if s == "" {
-		return s
+// sortRegions sorts ids in the order of region.All, Global last.
+func sortRegions(ids []region.ID) {
+	rank := func(id region.ID) int {
+		for i, r := range region.All() {
+			if r.ID == id {
+				return i
+			}
+		}
+		return len(region.All())
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	slices.SortFunc(ids, func(a, b region.ID) int { return rank(a) - rank(b) })
 }
