@@ -57,12 +57,9 @@ func NewIndex(d *Deck) (*Index, error) {
 // and builds the trie.
 func buildIndex(d *Deck) *Index {
 	rows := d.Rows
-	sort.SliceStable(rows, func(a, b int) bool {
-		if rows[a].Prefix != rows[b].Prefix {
-			return rows[a].Prefix < rows[b].Prefix
-		}
-		return fromUnix(&rows[a]) < fromUnix(&rows[b])
-	})
+	if !sortedRows(rows) {
+		sort.SliceStable(rows, func(a, b int) bool { return rowLess(&rows[a], &rows[b]) })
+	}
 	ix := &Index{deck: d, spans: make([]span, len(rows))}
 	ix.nodes = make([]node, 1, len(rows)+len(rows)/2+16)
 	for i := 0; i < len(rows); {

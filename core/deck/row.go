@@ -52,6 +52,14 @@ func (r Row) Equal(o Row) bool {
 // Validate checks one row on its own (Deck.Validate also checks rows against
 // each other).
 func (r Row) Validate() error {
+	if err := r.validateFields(); err != nil {
+		return err
+	}
+	return r.Tariff.check()
+}
+
+// validateFields checks everything but the tariff.
+func (r *Row) validateFields() error {
 	if err := validatePrefix(r.Prefix); err != nil {
 		return err
 	}
@@ -66,9 +74,6 @@ func (r Row) Validate() error {
 	}
 	if !r.Kind.IsValid() {
 		return core.FieldErrorf(core.Invalid, "kind", "invalid number kind %d", r.Kind)
-	}
-	if err := r.Tariff.Validate(); err != nil {
-		return err
 	}
 	for _, f := range []struct {
 		name string
@@ -185,9 +190,21 @@ func (d *Deck) validate(lines []int) []RowError {
 	if len(d.Rows) > MaxRows {
 		return append(errs, RowError{Message: fmt.Sprintf("%d rows is more than the limit of %d", len(d.Rows), MaxRows)})
 	}
+	// Rows usually share a few tariffs: check each shared compiled tariff once.
+	checked := make(map[*fixedTariff]*Tariff)
 	for i := range d.Rows {
-		if err := d.Rows[i].Validate(); err != nil {
-			errs = append(errs, rowError(lines[i], d.Rows[i].Prefix, err))
+		r := &d.Rows[i]
+		err := r.validateFields()
+		if err == nil {
+			t := &r.Tariff
+			if first, ok := checked[t.fixed]; !ok || t.fixed == nil || !first.sameAs(t) {
+				if err = t.check(); err == nil && t.fixed != nil {
+					checked[t.fixed] = t
+				}
+			}
+		}
+		if err != nil {
+			errs = append(errs, rowError(lines[i], r.Prefix, err))
 		}
 	}
 	if len(errs) > 0 {
@@ -202,13 +219,9 @@ func overlaps(rows []Row, lines []int) []RowError {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	sort.Slice(order, func(a, b int) bool {
-		ra, rb := &rows[order[a]], &rows[order[b]]
-		if ra.Prefix != rb.Prefix {
-			return ra.Prefix < rb.Prefix
-		}
-		return fromUnix(ra) < fromUnix(rb)
-	})
+	if !sortedRows(rows) {
+		sort.Slice(order, func(a, b int) bool { return rowLess(&rows[order[a]], &rows[order[b]]) })
+	}
 	var errs []RowError
 	for j := 1; j < len(order); j++ {
 		prev, cur := &rows[order[j-1]], &rows[order[j]]
@@ -296,4 +309,21 @@ func (e *ImportError) Error() string {
 func (e *ImportError) Unwrap() error {
 	msg := strings.TrimPrefix(e.Error(), "invalid: ")
 	return &core.Error{Code: core.Invalid, Message: msg}
+}
+
+// rowLess orders rows by prefix, then by start of their effective range.
+func rowLess(a, b *Row) bool {
+	if a.Prefix != b.Prefix {
+		return a.Prefix < b.Prefix
+	}
+	return fromUnix(a) < fromUnix(b)
+}
+
+func sortedRows(rows []Row) bool {
+	for i := 1; i < len(rows); i++ {
+		if rowLess(&rows[i], &rows[i-1]) {
+			return false
+		}
+	}
+	return true
 }

@@ -73,6 +73,7 @@ type Tariff struct {
 // nano-units × seconds (i.e. 60 × money), of everything before the tier:
 // 60 × fee + the full cost of all earlier tiers.
 type fixedTariff struct {
+	fee   uint64
 	tiers []fixedTier
 }
 
@@ -131,9 +132,38 @@ func (t Tariff) compiled() (Tariff, error) {
 // 0, strictly increasing FromSecond ≤ MaxTierStart, increments 1..MaxIncrement,
 // each tier but the last spanning a whole number of its increments, prices and
 // fee non-negative, ≤ MaxPrice and with at most MaxRateDecimals decimals.
-func (t Tariff) Validate() error {
-	_, err := compile(t)
-	return err
+func (t Tariff) Validate() error { return t.check() }
+
+// check validates t and, if t carries a compiled form, that the form still
+// matches its fields (a built Tariff must not be modified).
+func (t *Tariff) check() error {
+	f, err := compile(*t)
+	if err != nil {
+		return err
+	}
+	if t.fixed != nil && !t.fixed.equal(f) {
+		return core.FieldErrorf(core.Invalid, "tiers", "the tariff was modified after it was built; build a new one with NewTariff")
+	}
+	return nil
+}
+
+// sameAs reports whether t has exactly the fields of u, which was checked:
+// the same tiers slice and the same connection fee.
+func (t *Tariff) sameAs(u *Tariff) bool {
+	return t.fixed == u.fixed && len(t.Tiers) == len(u.Tiers) && len(t.Tiers) > 0 &&
+		&t.Tiers[0] == &u.Tiers[0] && t.ConnectionFee.Equal(u.ConnectionFee)
+}
+
+func (f *fixedTariff) equal(g *fixedTariff) bool {
+	if f.fee != g.fee || len(f.tiers) != len(g.tiers) {
+		return false
+	}
+	for i := range f.tiers {
+		if f.tiers[i] != g.tiers[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // nanos converts a money amount to nano-units, checking the tariff limits.
@@ -165,7 +195,7 @@ func compile(t Tariff) (*fixedTariff, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &fixedTariff{tiers: make([]fixedTier, len(t.Tiers))}
+	f := &fixedTariff{fee: fee, tiers: make([]fixedTier, len(t.Tiers))}
 	base := mul64(fee, 60)
 	for i, tr := range t.Tiers {
 		field := "tiers[" + strconv.Itoa(i) + "]"
