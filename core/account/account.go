@@ -81,7 +81,7 @@ func (p Privileges) String() string {
 // ParsePrivileges parses the String form.
 func ParsePrivileges(s string) (Privileges, error) {
 	var p Privileges
-	base, prem, _ := strings.Cut(s, "+")
+	base, prem, plus := strings.Cut(s, "+")
 	switch base {
 	case "domestic":
 	case "international":
@@ -89,9 +89,9 @@ func ParsePrivileges(s string) (Privileges, error) {
 	default:
 		return 0, core.FieldErrorf(core.Invalid, "privileges", "unknown privileges %q", s)
 	}
-	switch prem {
-	case "":
-	case "premium":
+	switch {
+	case !plus:
+	case prem == "premium":
 		p |= Premium
 	default:
 		return 0, core.FieldErrorf(core.Invalid, "privileges", "unknown privileges %q", s)

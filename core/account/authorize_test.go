@@ -145,9 +145,10 @@ func slowMax(tr deck.Tariff, budget string) int {
 	b := money(budget)
 	best := 0
 	for s := 1; s <= 7200; s++ {
-		if !tr.Price(s).GreaterThan(b) {
-			best = s
+		if tr.Price(s).GreaterThan(b) {
+			break // Price never decreases
 		}
+		best = s
 	}
 	return best
 }

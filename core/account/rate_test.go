@@ -1,0 +1,208 @@
+package account_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
+)
+
+func TestRateCDRIdempotent(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil)
+	cdr := account.CDR{CallID: "x1", User: "carol", Dialled: dial(t, "+61 412 345 678", "GB"), Start: november, Seconds: 61}
+	r1, err := a.RateCDR(ix, cdr)
+	must(t, err)
+	if r1.Cover != account.CoverPAYG || !r1.Cost.Equal(money("0.76")) || r1.Duplicate || !r1.Authorized {
+		t.Fatalf("first rating %+v", r1)
+	}
+	r2, err := a.RateCDR(ix, cdr)
+	must(t, err)
+	if !r2.Duplicate || !r2.Cost.Equal(r1.Cost) {
+		t.Fatalf("second rating %+v", r2)
+	}
+	if u := a.UsageAt(november); !u.PAYG.Equal(money("0.76")) {
+		t.Fatalf("charged twice: PAYG %s", u.PAYG)
+	}
+	cdr.Seconds = 62
+	if _, err := a.RateCDR(ix, cdr); core.ErrorCode(err) != core.Conflict {
+		t.Fatalf("different CDR, same call id: %v", err)
+	}
+}
+
+func TestRateCDRErrors(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil)
+	good := account.CDR{CallID: "e", User: "carol", Dialled: dial(t, "+61 412 345 678", "GB"), Start: november, Seconds: 10}
+	tests := []struct {
+		name string
+		edit func(*account.CDR)
+		code core.Code
+	}{
+		{"no call id", func(c *account.CDR) { c.CallID = "" }, core.Invalid},
+		{"negative", func(c *account.CDR) { c.Seconds = -1 }, core.Invalid},
+		{"too long", func(c *account.CDR) { c.Seconds = account.MaxCallSeconds + 1 }, core.Invalid},
+		{"no start", func(c *account.CDR) { c.Start = time.Time{} }, core.Invalid},
+		{"unknown user", func(c *account.CDR) { c.User = "mallory" }, core.NotFound},
+		{"no route", func(c *account.CDR) { c.Dialled = dial(t, "+86 10 1234 5678", "GB") }, core.NotFound},
+	}
+	for _, tt := range tests {
+		c := good
+		tt.edit(&c)
+		if _, err := a.RateCDR(ix, c); core.ErrorCode(err) != tt.code {
+			t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
+		}
+	}
+	if u := a.UsageAt(november); !u.PAYG.IsZero() || u.BundleMinutes != 0 {
+		t.Errorf("failed ratings changed usage: %+v", u)
+	}
+}
+
+func TestRateCDRUnauthorisedCallIsCharged(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, func(s *account.Settings) { s.RateCard = false })
+	r, err := a.RateCDR(ix, account.CDR{CallID: "leak", User: "bob", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november, Seconds: 120})
+	must(t, err)
+	if r.Authorized || r.Cover != account.CoverPAYG || !r.Cost.Equal(money("0.26")) {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestReservationsHoldBudget(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, func(s *account.Settings) { s.Cap = money("1.00") })
+	req := account.Request{CallID: "r1", User: "carol", Dialled: dial(t, "+61 412 345 678", "GB"), Start: november}
+	d, err := a.AuthorizeAndReserve(ix, req)
+	must(t, err)
+	if !d.Allowed || d.MaxSeconds != 120 {
+		t.Fatalf("first call %+v", d)
+	}
+	// 0.76 held: a second concurrent call to the same mobile gets nothing.
+	req2 := req
+	req2.CallID = "r2"
+	if d2 := a.Authorize(ix, req2); d2.Allowed || d2.Reason != account.DeniedCapReached {
+		t.Fatalf("second call %v %s", d2.Allowed, d2.Reason)
+	}
+	// ...but a landline minute at 0.13 still fits in the 0.24 left.
+	req3 := account.Request{CallID: "r3", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november}
+	if d3 := a.Authorize(ix, req3); !d3.Allowed || d3.MaxSeconds != 60 {
+		t.Fatalf("third call %v %s %d", d3.Allowed, d3.Reason, d3.MaxSeconds)
+	}
+	// Idempotent reservation.
+	must(t, a.Reserve(req, d))
+	if n := len(a.Reservations()); n != 1 {
+		t.Fatalf("%d reservations", n)
+	}
+	if !a.UsageAt(november).HeldPAYG.Equal(money("0.76")) {
+		t.Fatalf("held %s", a.UsageAt(november).HeldPAYG)
+	}
+	// The CDR settles at the quoted price and frees the rest.
+	r, err := a.RateCDR(ix, account.CDR{CallID: "r1", User: "carol", Dialled: req.Dialled, Start: november, Seconds: 45})
+	must(t, err)
+	if !r.Cost.Equal(d.Quote(45).Cost) || !r.Cost.Equal(money("0.38")) {
+		t.Fatalf("rated %s, quoted %s", r.Cost, d.Quote(45).Cost)
+	}
+	u := a.UsageAt(november)
+	if !u.HeldPAYG.IsZero() || !u.PAYG.Equal(money("0.38")) || len(a.Reservations()) != 0 {
+		t.Fatalf("after settle %+v", u)
+	}
+	if a.Settle("r1") {
+		t.Fatal("settled twice")
+	}
+	// Reserving a call already rated changes nothing.
+	must(t, a.Reserve(req, d))
+	if len(a.Reservations()) != 0 {
+		t.Fatal("reserved a rated call")
+	}
+}
+
+func TestReservationExpiry(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil)
+	d, err := a.AuthorizeAndReserve(ix, account.Request{CallID: "b1", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: november})
+	must(t, err)
+	if d.Cover != account.CoverBundle || a.UsageAt(november).HeldMinutes != 120 {
+		t.Fatalf("%+v %+v", d, a.UsageAt(november))
+	}
+	_, err = a.AuthorizeAndReserve(ix, account.Request{CallID: "f1", User: "bob", Dialled: dial(t, "999", "GB"), Start: november})
+	must(t, err)
+	if got := a.Expire(november.Add(2 * time.Hour)); len(got) != 0 {
+		t.Fatalf("expired early: %v", got)
+	}
+	if got := a.Expire(november.Add(2*time.Hour + account.ReservationGrace)); len(got) != 1 || got[0] != "b1" {
+		t.Fatalf("expired %v", got)
+	}
+	if a.UsageAt(november).HeldMinutes != 0 {
+		t.Fatal("bundle still held")
+	}
+	if got := a.Expire(november.Add(24 * time.Hour)); len(got) != 1 || got[0] != "f1" {
+		t.Fatalf("expired %v", got)
+	}
+}
+
+func TestBundleRoundsUpPerCallAndSplitsOnOverspend(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, func(s *account.Settings) { s.Overspend = true })
+	useBundle(t, a, ix, 295, "u")
+	r, err := a.RateCDR(ix, account.CDR{CallID: "s1", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: november, Seconds: 61})
+	must(t, err)
+	if r.BundleMinutes != 2 || !r.Cost.IsZero() {
+		t.Fatalf("61 s: %+v", r.Charge)
+	}
+	// 3 minutes left; a 400 s call uses them and pays 220 s at 0.012/min.
+	d := a.Authorize(ix, account.Request{User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: november})
+	if d.BundleSeconds != 180 {
+		t.Fatalf("bundle seconds %d", d.BundleSeconds)
+	}
+	r, err = a.RateCDR(ix, account.CDR{CallID: "s2", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: november, Seconds: 400})
+	must(t, err)
+	if r.BundleMinutes != 3 || r.PAYGSeconds != 220 || !r.Cost.Equal(money("0.044")) || !r.Cost.Equal(d.Quote(400).Cost) {
+		t.Fatalf("400 s: %+v", r.Charge)
+	}
+	lines := r.Lines()
+	if len(lines) != 2 || lines[0].Kind != "bundle" || lines[1].Kind != "payg" {
+		t.Fatalf("lines %+v", lines)
+	}
+	if len(r.Notices) != 1 || r.Notices[0] != (account.Notice{Meter: account.MeterBundle, Percent: 100}) {
+		t.Fatalf("notices %+v", r.Notices)
+	}
+}
+
+func TestMonthRollover(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil)
+	useBundle(t, a, ix, 300, "u")
+	_, err := a.RateCDR(ix, account.CDR{CallID: "p1", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november, Seconds: 60})
+	must(t, err)
+	dec := time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC)
+	_, err = a.RateCDR(ix, account.CDR{CallID: "d1", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: dec, Seconds: 30})
+	must(t, err)
+	// A late CDR of November goes to November.
+	_, err = a.RateCDR(ix, account.CDR{CallID: "p2", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november, Seconds: 60})
+	must(t, err)
+	nov, decU := a.UsageAt(november), a.UsageAt(dec)
+	if nov.BundleMinutes != 300 || !nov.PAYG.Equal(money("0.26")) || decU.BundleMinutes != 1 || !decU.PAYG.IsZero() {
+		t.Fatalf("november %+v december %+v", nov, decU)
+	}
+}
+
+func TestMonthRolloverInAccountZone(t *testing.T) {
+	ix := testDeck(t)
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	a := gbAccount(t, func(s *account.Settings) { s.Location = syd })
+	useBundle(t, a, ix, 300, "u") // 10 Nov
+	// 30 Nov 14:00 UTC is 1 Dec 01:00 in Sydney: a new month, a fresh bundle.
+	at := time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC)
+	d := a.Authorize(ix, account.Request{User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: at})
+	if d.Reason != account.ReasonBundle {
+		t.Fatalf("%s", d.Reason)
+	}
+	d = a.Authorize(ix, account.Request{User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: at.Add(-2 * time.Hour)})
+	if d.Reason != account.DeniedBundleExhausted {
+		t.Fatalf("%s", d.Reason)
+	}
+}
