@@ -13,11 +13,11 @@ import (
 // Limits on what one account may hold. They bound memory and the size of a
 // snapshot decoded from the network.
 const (
-	MaxUsers          = 10_000
-	MaxLines          = 20_000
+	MaxUsers           = 10_000
+	MaxLines           = 20_000
 	MaxPackagesPerUser = 8
-	MaxThresholds     = 8
-	maxIDLen          = 64
+	MaxThresholds      = 8
+	maxIDLen           = 64
 )
 
 // DefaultCallLimit is the default longest duration, in seconds, that one

@@ -152,16 +152,16 @@ func TestPrivilegesText(t *testing.T) {
 func TestContractRemainder(t *testing.T) {
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 12, 0, 0, 0, time.UTC) }
 	tests := []struct {
-		name         string
-		start, at    time.Time
-		monthly      string
-		want         string
+		name      string
+		start, at time.Time
+		monthly   string
+		want      string
 	}{
 		{"released on day one owes the year", d(2026, 1, 15), d(2026, 1, 15), "10", "120"},
-		{"mid-February 2026 (28 days)", d(2026, 1, 15), d(2026, 3, 1), "10", "105"},    // 10 months + 14/28
+		{"mid-February 2026 (28 days)", d(2026, 1, 15), d(2026, 3, 1), "10", "105"},     // 10 months + 14/28
 		{"leap February 2028 (29 days)", d(2028, 1, 15), d(2028, 3, 1), "10", "104.83"}, // 10 months + 14/29 = 104.8276
-		{"31st anchors clamp", d(2026, 1, 31), d(2026, 2, 28), "31", "341"},            // Feb 28..Mar 31 is 31 days, 1 left → 10×31 + 1
-		{"last day", d(2026, 1, 15), d(2027, 1, 14), "10", "0.32"},                     // Dec 15 .. Jan 15: 31 days, 1 left
+		{"31st anchors clamp", d(2026, 1, 31), d(2026, 2, 28), "31", "341"},             // Feb 28..Mar 31 is 31 days, 1 left → 10×31 + 1
+		{"last day", d(2026, 1, 15), d(2027, 1, 14), "10", "0.32"},                      // Dec 15 .. Jan 15: 31 days, 1 left
 		{"at the end", d(2026, 1, 15), d(2027, 1, 15), "10", "0"},
 		{"after the end", d(2026, 1, 15), d(2027, 6, 1), "10", "0"},
 		{"before the start", d(2026, 1, 15), d(2025, 12, 1), "10", "120"},
@@ -188,7 +188,7 @@ func TestAnnualNumberRules(t *testing.T) {
 	}
 	must(t, a.AssignLine("+442079460000", "alice"))
 	must(t, a.AssignLine("+442079460000", "bob")) // reassign: free
-	must(t, a.UnassignLine("+442079460000"))     // unassign: no refund, still owned
+	must(t, a.UnassignLine("+442079460000"))      // unassign: no refund, still owned
 	if len(a.Lines()) != 1 || len(a.Dues()) != 0 {
 		t.Fatal("unassigning released the number or changed what is owed")
 	}

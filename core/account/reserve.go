@@ -38,15 +38,15 @@ type reservation struct {
 
 // Reservation describes a call in progress.
 type Reservation struct {
-	CallID     string
-	User       string
-	Start      time.Time
-	Cover      Cover
-	Reason     Reason
-	MaxSeconds int
+	CallID            string
+	User              string
+	Start             time.Time
+	Cover             Cover
+	Reason            Reason
+	MaxSeconds        int
 	HeldBundleMinutes int
-	HeldMoney  decimal.Decimal
-	Expires    time.Time
+	HeldMoney         decimal.Decimal
+	Expires           time.Time
 }
 
 func checkCallID(id string) error {
