@@ -83,14 +83,17 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 			return Invoice{}, core.FieldErrorf(core.Invalid, fmt.Sprintf("changes[%d].at", i),
 				"change time %s is outside the previous cycle %s", ch.At.Format(time.RFC3339), prev)
 		}
-		if err := checkItems(fmt.Sprintf("changes[%d].old", i), ch.Old); err != nil {
-			return Invoice{}, err
+		if !validItems(ch.Old) {
+			return Invoice{}, checkItems(fmt.Sprintf("changes[%d].old", i), ch.Old)
 		}
-		if err := checkItems(fmt.Sprintf("changes[%d].new", i), ch.New); err != nil {
-			return Invoice{}, err
+		if !validItems(ch.New) {
+			return Invoice{}, checkItems(fmt.Sprintf("changes[%d].new", i), ch.New)
 		}
 	}
 	for i, o := range in.Overage {
+		if o.Code != "" && o.Minutes >= 0 && !o.Amount.IsNegative() {
+			continue
+		}
 		f := fmt.Sprintf("overage[%d]", i)
 		switch {
 		case o.Code == "":

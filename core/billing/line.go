@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -20,16 +21,26 @@ type Item struct {
 
 // Validate returns an Invalid error naming the bad field of it: an empty
 // code, a negative quantity or a negative price.
-func (it Item) Validate() error { return it.check("item") }
+func (it Item) Validate() error { return it.check("item", -1) }
 
-func (it Item) check(field string) error {
+func (it Item) valid() bool { return it.Code != "" && it.Quantity >= 0 && !it.UnitPrice.IsNegative() }
+
+// check validates it, the item at index i of the list named list (i < 0: a
+// single item named list). The field name is built only on error.
+func (it Item) check(list string, i int) error {
+	field := func(sub string) string {
+		if i < 0 {
+			return list + "." + sub
+		}
+		return fmt.Sprintf("%s[%d].%s", list, i, sub)
+	}
 	switch {
 	case it.Code == "":
-		return core.FieldErrorf(core.Invalid, field+".code", "item code is empty")
+		return core.FieldErrorf(core.Invalid, field("code"), "item code is empty")
 	case it.Quantity < 0:
-		return core.FieldErrorf(core.Invalid, field+".quantity", "quantity %d of %q is negative", it.Quantity, it.Code)
+		return core.FieldErrorf(core.Invalid, field("quantity"), "quantity %d of %q is negative", it.Quantity, it.Code)
 	case it.UnitPrice.IsNegative():
-		return core.FieldErrorf(core.Invalid, field+".unit_price", "unit price %s of %q is negative", it.UnitPrice, it.Code)
+		return core.FieldErrorf(core.Invalid, field("unit_price"), "unit price %s of %q is negative", it.UnitPrice, it.Code)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package billing
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -86,9 +85,21 @@ func QuoteChange(old, new []Item, c Cycle, at time.Time) (Quote, error) {
 	return q, nil
 }
 
+// validItems reports whether every item is valid, without building errors.
+func validItems(items []Item) bool {
+	for i := range items {
+		if !items[i].valid() {
+			return false
+		}
+	}
+	return true
+}
+
+// checkItems returns the error of the first invalid item of the list named
+// field.
 func checkItems(field string, items []Item) error {
 	for i := range items {
-		if err := items[i].check(fmt.Sprintf("%s[%d]", field, i)); err != nil {
+		if err := items[i].check(field, i); err != nil {
 			return err
 		}
 	}
