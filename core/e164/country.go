@@ -38,28 +38,51 @@ var essential = map[string][]string{
 	"CA": {"988"},
 }
 
+// Indexes built from the generated table at start-up.
 var (
-	regionIndex = map[[2]byte]int{}       // ISO code → index in regions
-	ccIndex     [1000]uint16              // calling code → index+1 in callingCodes
-	ccStrings   [len(callingCodes)]string // decimal calling codes, so CallingCode never allocates
-	maxIDD      int                       // longest IDD pattern in digits
+	regionIndex [26 * 26]int16                // ISO code → index+1 in regions
+	ccIndex     [1000]uint16                  // calling code → index+1 in callingCodes
+	ccStrings   [len(callingCodes)]string     // decimal calling codes, so CallingCode never allocates
+	ccMain      [len(callingCodes)]*regionRow // main region of each calling code; nil if non-geographic
+	iddSorted   [len(regions)][]iddPattern    // each region's IDD patterns, longest first
 )
+
+// iddPattern is an IDD prefix pattern and the number of digits it matches.
+type iddPattern struct {
+	p string
+	n int
+}
 
 func init() {
 	for i := range regions {
 		r := &regions[i]
-		regionIndex[[2]byte{r.iso[0], r.iso[1]}] = i
+		regionIndex[isoKey(r.iso[0], r.iso[1])] = int16(i + 1)
 		for _, p := range r.idd {
-			if n := patternLen(p); n > maxIDD {
-				maxIDD = n
-			}
+			iddSorted[i] = append(iddSorted[i], iddPattern{p, patternLen(p)})
 		}
+		slices.SortStableFunc(iddSorted[i], func(a, b iddPattern) int { return b.n - a.n })
 	}
 	for i := range callingCodes {
 		c := &callingCodes[i]
 		ccIndex[c.cc] = uint16(i + 1)
 		ccStrings[i] = strconv.Itoa(int(c.cc))
+		if r, ok := lookupRegion(c.regions[0]); ok {
+			ccMain[i] = r
+		}
 	}
+}
+
+// index returns r's position in regions.
+func (r *regionRow) index() int {
+	return int(regionIndex[isoKey(r.iso[0], r.iso[1])] - 1)
+}
+
+// isoKey maps two upper-case letters to 0..675; anything else to -1.
+func isoKey(a, b byte) int {
+	if a < 'A' || a > 'Z' || b < 'A' || b > 'Z' {
+		return -1
+	}
+	return int(a-'A')*26 + int(b-'A')
 }
 
 // lookupRegion finds a region by ISO code, ignoring case.
@@ -67,11 +90,11 @@ func lookupRegion(iso string) (*regionRow, bool) {
 	if len(iso) != 2 {
 		return nil, false
 	}
-	i, ok := regionIndex[[2]byte{upper(iso[0]), upper(iso[1])}]
-	if !ok {
+	k := isoKey(upper(iso[0]), upper(iso[1]))
+	if k < 0 || regionIndex[k] == 0 {
 		return nil, false
 	}
-	return &regions[i], true
+	return &regions[regionIndex[k]-1], true
 }
 
 func upper(c byte) byte {
@@ -95,16 +118,6 @@ func lookupCallingCode(d []byte) (int, int) {
 		}
 	}
 	return -1, 0
-}
-
-// mainRegion returns the main region of a calling code, or nil for a
-// non-geographic code.
-func mainRegion(c *callingCodeRow) *regionRow {
-	r, ok := lookupRegion(c.regions[0])
-	if !ok {
-		return nil
-	}
-	return r
 }
 
 // matchPattern reports how many digits of d the IDD pattern p matches at its

@@ -81,22 +81,21 @@ func ParseDial(dial, home string) (Dialled, error) {
 	// International prefixes: try every match, longest first, and take the
 	// first that leaves a valid number (Bolivia's "00" and "001x" overlap).
 	var firstErr *core.Error
-	for l := maxIDD; l > 0; l-- {
-		for _, p := range r.idd {
-			if patternLen(p) != l || matchPattern(p, d) != l {
-				continue
-			}
-			if l == len(d) {
-				return Dialled{}, core.Errorf(core.Invalid, "%q is only an international prefix in %s: dial the country calling code and number after it", dial, r.iso)
-			}
-			var rest [maxScan]byte
-			n, err := international(rest[:copy(rest[:], d[l:])], true, dial)
-			if err == nil {
-				return Dialled{Number: n}, nil
-			}
-			if firstErr == nil {
-				firstErr = err
-			}
+	for _, idd := range iddSorted[r.index()] {
+		l := idd.n
+		if matchPattern(idd.p, d) != l {
+			continue
+		}
+		if l == len(d) {
+			return Dialled{}, core.Errorf(core.Invalid, "%q is only an international prefix in %s: dial the country calling code and number after it", dial, r.iso)
+		}
+		var rest [maxScan]byte
+		n, err := international(rest[:copy(rest[:], d[l:])], true, dial)
+		if err == nil {
+			return Dialled{Number: n}, nil
+		}
+		if firstErr == nil {
+			firstErr = err
 		}
 	}
 	if firstErr != nil {

@@ -257,16 +257,12 @@ func tooManyDigits(s string) *core.Error {
 func international(d []byte, lenient bool, s string) (Number, *core.Error) {
 	ci, l := lookupCallingCode(d)
 	if ci < 0 {
-		cc := d
-		if len(cc) > 3 {
-			cc = cc[:3]
-		}
-		return Number{}, core.Errorf(core.Invalid, "%q: no country has the calling code +%s", s, cc)
+		return Number{}, core.Errorf(core.Invalid, "%q: no country has a calling code %s", s, ccCandidates(d))
 	}
 	c := &callingCodes[ci]
 	nsn := d[l:]
 	if lenient {
-		if r := mainRegion(c); r != nil && r.trunk != "" && len(nsn) > len(r.trunk) &&
+		if r := ccMain[ci]; r != nil && r.trunk != "" && len(nsn) > len(r.trunk) &&
 			string(nsn[:len(r.trunk)]) == r.trunk && c.lead&(1<<(r.trunk[0]-'0')) == 0 {
 			nsn = nsn[len(r.trunk):]
 			// Shift the national number left over the dropped trunk prefix.
@@ -285,4 +281,17 @@ func international(d []byte, lenient bool, s string) (Number, *core.Error) {
 		return Number{}, core.Errorf(core.Invalid, "%q: no number with calling code +%s starts %s after it", s, ccStrings[ci], string(nsn[0]))
 	}
 	return makeNumber(d, l), nil
+}
+
+// ccCandidates describes, for an error message, the calling codes d could
+// have started with: "+9, +99 or +999".
+func ccCandidates(d []byte) string {
+	var b []byte
+	for l := 1; l <= 3 && l <= len(d); l++ {
+		if l > 1 {
+			b = append(b, ", "...)
+		}
+		b = append(append(b, '+'), d[:l]...)
+	}
+	return string(b)
 }
