@@ -497,6 +497,7 @@ func (a *Account) roll(t time.Time) {
 		a.prevBundle, a.prevPAYG = 0, 0
 	}
 	a.period, a.bundleUsed, a.paygSpent = p, 0, 0
+	a.forget()
 	a.refresh()
 }
 

@@ -106,7 +106,8 @@ func (a *Account) lineIndex(number string) (int, error) {
 }
 
 // AddLine adds a number on a line or service-number product with a
-// contract starting at start (annual contracts end twelve months later).
+// contract starting at start (annual contracts end twelve months later, in
+// the account's calendar).
 // A verified business number must be on a line product, not a service
 // number. The number must be E.164 and new to the account.
 func (a *Account) AddLine(number, product string, start time.Time, verified bool) (Line, error) {
@@ -131,6 +132,7 @@ func (a *Account) AddLine(number, product string, start time.Time, verified bool
 	if len(a.lines) >= MaxLines {
 		return Line{}, core.FieldErrorf(core.Conflict, "lines", "an account holds at most %d lines", MaxLines)
 	}
+	start = start.In(a.loc) // contract months follow the account's calendar
 	l := Line{Number: n, Product: product, Verified: verified, Contract: Contract{Term: p.Term, Start: start}}
 	if p.Term == Annual {
 		l.Contract.End = addMonths(start, 12)

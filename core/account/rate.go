@@ -156,7 +156,7 @@ func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 	}
 	stored := r
 	stored.Notices = nil
-	a.rated[c.CallID] = ratedCall{Period: p, Rating: stored}
+	a.remember(c.CallID, ratedCall{Period: p, Rating: stored})
 	a.refresh()
 	return r, nil
 }
