@@ -55,9 +55,6 @@ func Handler(b Build) *app.Handler {
 	return h
 }
 
-// DeckPath is where the edge serves the current deck snapshot.
-const DeckPath = "/v1/deck"
-
 // dataCacheName is the service-worker cache that keeps the last deck snapshot
 // across app versions, so that rates can be checked offline.
 const dataCacheName = "tollgate-data"

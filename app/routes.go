@@ -2,6 +2,9 @@ package portal
 
 import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
+// DeckPath is where the edge serves the current deck snapshot.
+const DeckPath = "/v1/deck"
+
 // Page is one routed page of the portal.
 type Page struct {
 	Path   string // route, e.g. "/rates"

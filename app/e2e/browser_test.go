@@ -104,8 +104,14 @@ func newBrowser(t testing.TB) context.Context {
 // typing into it does nothing).
 func openPage(t testing.TB, ctx context.Context, path, page string) {
 	t.Helper()
+	openPageAt(t, ctx, baseURL, path, page)
+}
+
+// openPageAt is openPage on another server.
+func openPageAt(t testing.TB, ctx context.Context, base, path, page string) {
+	t.Helper()
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(baseURL+path),
+		chromedp.Navigate(base+path),
 		chromedp.Poll[chromedp.Void](fmt.Sprintf(`window.tollgateMounted === %q`, page),
 			chromedp.WithPollingTimeout(30*time.Second)),
 	)

@@ -3,12 +3,62 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
+
+	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
-// deckSnapshot returns the snapshot the local server publishes at /v1/deck:
-// the real global deck generated into core/deck/global.
+var testDeck struct {
+	once sync.Once
+	snap []byte
+	ix   *deck.Index
+	src  string
+	err  error
+}
+
+// loadTestDeck returns the deck the local server publishes at /v1/deck: the
+// real global deck (core/deck/global/global.snapshot) when it is there and
+// valid, else the portal's small test deck. The index is the oracle the
+// browser's answers are checked against.
+func loadTestDeck() ([]byte, *deck.Index, error) {
+	testDeck.once.Do(func() {
+		global := filepath.Join(repoRoot, "core", "deck", "global", "global.snapshot")
+		if b, err := os.ReadFile(global); err == nil {
+			if ix, err := deck.DecodeSnapshot(b); err == nil {
+				testDeck.snap, testDeck.ix, testDeck.src = b, ix, global
+				return
+			}
+		}
+		f, err := os.Open(filepath.Join(repoRoot, "app", "testdata", "deck.csv"))
+		if err != nil {
+			testDeck.err = err
+			return
+		}
+		defer f.Close()
+		d, err := deck.ParseCSV(f)
+		if err != nil {
+			testDeck.err = err
+			return
+		}
+		ix, err := deck.NewIndex(d)
+		if err != nil {
+			testDeck.err = err
+			return
+		}
+		snap, err := deck.EncodeSnapshot(ix)
+		if err != nil {
+			testDeck.err = fmt.Errorf("encoding the test deck: %w", err)
+			return
+		}
+		testDeck.snap, testDeck.ix, testDeck.src = snap, ix, "app/testdata/deck.csv"
+	})
+	return testDeck.snap, testDeck.ix, testDeck.err
+}
+
 func deckSnapshot() ([]byte, error) {
-	return os.ReadFile(filepath.Join(repoRoot, "core", "deck", "global", "global.snapshot"))
+	b, _, err := loadTestDeck()
+	return b, err
 }

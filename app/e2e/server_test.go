@@ -8,18 +8,32 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // assetServer serves a generated static site the way Workers static assets
 // do with html_handling = "auto-trailing-slash" and not_found_handling =
 // "single-page-application": /rates → rates.html, unknown paths → index.html.
 // deck is served at /v1/deck when it is not nil.
+//
+// When offline is set, every request fails as if the network were down: the
+// connection is dropped without an answer.
 type assetServer struct {
-	dir  string
-	deck func() ([]byte, error)
+	dir     string
+	deck    func() ([]byte, error)
+	offline atomic.Bool
 }
 
 func (s *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.offline.Load() {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
 	p := path.Clean("/" + r.URL.Path)
 	if p == "/v1/deck" {
 		s.serveDeck(w, r)

@@ -1,0 +1,107 @@
+package portal
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/deck"
+)
+
+// maxDeckBytes bounds the snapshot the portal accepts (the global deck is far
+// smaller).
+const maxDeckBytes = 32 << 20
+
+// deckSource fetches the deck snapshot. Tests replace it.
+var deckSource = fetchDeckSnapshot
+
+// now is the portal's clock: rates are looked up as of now.
+var now = time.Now
+
+// sharedDeck is the decoded deck, loaded once per page load and shared by the
+// pages that need it. The service worker keeps the last snapshot, so this
+// also works offline.
+var sharedDeck struct {
+	sync.Mutex
+	ix      *deck.Index
+	loading bool
+	waiting []func(*deck.Index, error)
+}
+
+// loadDeck delivers the deck index to done on the UI goroutine: at once when
+// it is already loaded, else after one shared fetch and decode.
+func loadDeck(ctx app.Context, done func(*deck.Index, error)) {
+	sharedDeck.Lock()
+	if ix := sharedDeck.ix; ix != nil {
+		sharedDeck.Unlock()
+		done(ix, nil)
+		return
+	}
+	sharedDeck.waiting = append(sharedDeck.waiting, done)
+	if sharedDeck.loading {
+		sharedDeck.Unlock()
+		return
+	}
+	sharedDeck.loading = true
+	sharedDeck.Unlock()
+
+	ctx.Async(func() {
+		ix, err := decodeDeck(deckSource())
+		sharedDeck.Lock()
+		waiting := sharedDeck.waiting
+		sharedDeck.waiting = nil
+		sharedDeck.loading = false
+		if err == nil {
+			sharedDeck.ix = ix
+		}
+		sharedDeck.Unlock()
+		ctx.Dispatch(func(ctx app.Context) {
+			for _, w := range waiting {
+				w(ix, err)
+			}
+		})
+	})
+}
+
+func decodeDeck(b []byte, err error) (*deck.Index, error) {
+	if err != nil {
+		return nil, err
+	}
+	ix, err := deck.DecodeSnapshot(b)
+	if err != nil {
+		return nil, fmt.Errorf("the published rates could not be read (%s)", core.ErrorMessage(err))
+	}
+	return ix, nil
+}
+
+// fetchDeckSnapshot gets the snapshot from the edge at the page's origin. The
+// service worker answers from its cache when the network is down.
+func fetchDeckSnapshot() ([]byte, error) {
+	u := *app.Window().URL()
+	u.Path, u.RawQuery, u.Fragment = DeckPath, "", ""
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/msgpack")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("the rates could not be loaded: you seem to be offline and no copy is saved yet")
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("the rates could not be loaded: the server answered %s", res.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxDeckBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("the rates could not be loaded: %v", err)
+	}
+	if len(b) > maxDeckBytes {
+		return nil, fmt.Errorf("the rates could not be loaded: the deck is larger than %d MB", maxDeckBytes>>20)
+	}
+	return b, nil
+}
