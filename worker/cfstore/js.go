@@ -1,0 +1,86 @@
+//go:build js && wasm
+
+package cfstore
+
+import (
+	"errors"
+	"syscall/js"
+)
+
+var (
+	uint8Array = js.Global().Get("Uint8Array")
+	array      = js.Global().Get("Array")
+)
+
+// await waits for a JS promise. It must be called from a goroutine other
+// than the one running a js.FuncOf callback.
+func await(p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	var then, catch js.Func
+	then = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		ch <- result{v: arg0(a)}
+		return nil
+	})
+	catch = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		msg := "promise rejected"
+		if e := arg0(a); e.Truthy() {
+			msg = e.Call("toString").String()
+		}
+		ch <- result{err: errors.New(msg)}
+		return nil
+	})
+	p.Call("then", then, catch)
+	r := <-ch
+	then.Release()
+	catch.Release()
+	return r.v, r.err
+}
+
+func arg0(a []js.Value) js.Value {
+	if len(a) == 0 {
+		return js.Undefined()
+	}
+	return a[0]
+}
+
+// call invokes a method that may throw synchronously and returns a promise.
+func call(v js.Value, method string, args ...any) (p js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.New(method + ": " + jsErrorString(r))
+		}
+	}()
+	return v.Call(method, args...), nil
+}
+
+func jsErrorString(r any) string {
+	if e, ok := r.(js.Error); ok {
+		return e.Error()
+	}
+	if e, ok := r.(error); ok {
+		return e.Error()
+	}
+	return "panic"
+}
+
+func bytesToJS(b []byte) js.Value {
+	u := uint8Array.New(len(b))
+	if len(b) > 0 {
+		js.CopyBytesToJS(u, b)
+	}
+	return u
+}
+
+func bytesFromJS(v js.Value) []byte {
+	// v is an ArrayBuffer or a typed array.
+	if v.InstanceOf(js.Global().Get("ArrayBuffer")) {
+		v = uint8Array.New(v)
+	}
+	b := make([]byte, v.Length())
+	js.CopyBytesToGo(b, v)
+	return b
+}

@@ -1,0 +1,42 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/tollgate-voice/tollgate/worker/cfstore"
+	"github.com/tollgate-voice/tollgate/worker/glue"
+	"github.com/tollgate-voice/tollgate/worker/httpapi"
+	"github.com/tollgate-voice/tollgate/worker/storetest"
+)
+
+func main() {
+	env := glue.Env()
+	kv := cfstore.NewKV(env.Get("KV"))
+	db := cfstore.NewD1(env.Get("DB"))
+	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db})
+	fetch := http.Handler(api)
+	if env.Get("TOLLGATE_SELFTEST").Truthy() {
+		// Only the integration tests set this binding: it adds an endpoint
+		// running the store conformance suite on the real bindings.
+		mux := http.NewServeMux()
+		mux.Handle("/", api)
+		mux.HandleFunc("POST /__selftest/stores", func(w http.ResponseWriter, r *http.Request) {
+			unique := r.URL.Query().Get("unique")
+			var rec storetest.Recorder
+			rec.Run(func(t storetest.T) { storetest.Blobs(t, kv, unique) })
+			rec.Run(func(t storetest.T) { storetest.Ledger(t, db, unique) })
+			w.Header().Set("content-type", "text/plain")
+			for _, f := range rec.Failures {
+				fmt.Fprintln(w, f)
+			}
+			if len(rec.Failures) == 0 {
+				fmt.Fprint(w, "ok")
+			}
+		})
+		fetch = mux
+	}
+	glue.Serve(glue.Handlers{Fetch: fetch})
+}

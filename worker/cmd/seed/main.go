@@ -1,0 +1,151 @@
+// Command seed writes the demo data of `make run` and of the worker's
+// integration tests into a directory:
+//
+//	seed.sql   tenants, users, numbers, subscriptions and carrier API keys (D1)
+//	kv.json    the deck snapshot and its version pointer, in the format of
+//	           `wrangler kv bulk put` (values base64)
+//	keys.json  the demo API key tokens, for the tests and the banner
+//	banner.txt what `make run` prints
+//
+// The tokens are fixed demo values for local use only: their hashes, not the
+// tokens, go into the ledger, as in production.
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/worker"
+)
+
+// demoKey is one seeded carrier API key.
+type demoKey struct {
+	Name   string         `json:"name"`
+	Token  string         `json:"token"`
+	Tenant string         `json:"tenant"`
+	Scopes []worker.Scope `json:"scopes"`
+}
+
+var (
+	tenants = []worker.Tenant{
+		{ID: "demo", Name: "Demo Ltd", Home: "GB", Currency: "USD"},
+		{ID: "globex", Name: "Globex Inc", Home: "US", Currency: "USD"},
+	}
+	keys = []demoKey{
+		{"demo", "tg_demo_1f0c9a2be7d34c55a1d0e3b6c8f27a49", "demo", []worker.Scope{worker.ScopeAuthorize, worker.ScopeCDRs, worker.ScopeRates}},
+		{"demo-rates", "tg_demorates_5b8e2c71d9a04f36b7e1c2d3a4f50617", "demo", []worker.Scope{worker.ScopeRates}},
+		{"globex", "tg_globex_9d7c6b5a4e3f21009f8e7d6c5b4a3928", "globex", []worker.Scope{worker.ScopeAuthorize, worker.ScopeCDRs, worker.ScopeRates}},
+	}
+	created = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func main() {
+	out := flag.String("out", "worker/build/seed", "output directory")
+	deckPath := flag.String("deck", "core/deck/testdata/sample.csv", "rate deck CSV to publish")
+	flag.Parse()
+	if err := run(*out, *deckPath); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(out, deckPath string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	f, err := os.Open(deckPath)
+	if err != nil {
+		return err
+	}
+	d, err := deck.ParseCSV(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", deckPath, err)
+	}
+	if d.Version == "" {
+		// An unversioned deck is named by its content, so that caches keyed
+		// by version stay correct when the file changes.
+		raw, err := os.ReadFile(deckPath)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(raw)
+		d.Version = "sha256-" + hex.EncodeToString(sum[:6])
+	}
+	ix, err := deck.NewIndex(d)
+	if err != nil {
+		return err
+	}
+	snap, err := deck.EncodeSnapshot(ix)
+	if err != nil {
+		return err
+	}
+	version := ix.Version()
+	type kvEntry struct {
+		Key    string `json:"key"`
+		Value  string `json:"value"`
+		Base64 bool   `json:"base64,omitempty"`
+	}
+	kv := []kvEntry{
+		{Key: worker.DeckKey(version), Value: base64.StdEncoding.EncodeToString(snap), Base64: true},
+		{Key: worker.KeyDeckCurrent, Value: version},
+	}
+	if err := writeJSON(filepath.Join(out, "kv.json"), kv); err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(out, "keys.json"), keys); err != nil {
+		return err
+	}
+	var sql strings.Builder
+	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	at := q(created.Format(time.RFC3339))
+	for _, t := range tenants {
+		fmt.Fprintf(&sql, "INSERT OR REPLACE INTO tenants (id, name, home, currency, created_at) VALUES (%s, %s, %s, %s, %s);\n",
+			q(t.ID), q(t.Name), q(t.Home), q(t.Currency), at)
+	}
+	for _, k := range keys {
+		h := worker.HashToken(k.Token)
+		scopes := make([]string, len(k.Scopes))
+		for i, s := range k.Scopes {
+			scopes[i] = string(s)
+		}
+		fmt.Fprintf(&sql, "INSERT OR REPLACE INTO api_keys (id, tenant_id, hash, scopes, created_at) VALUES (%s, %s, %s, %s, %s);\n",
+			q(worker.TokenID(k.Token)), q(k.Tenant), q(hex.EncodeToString(h[:])), q(strings.Join(scopes, " ")), at)
+	}
+	for _, u := range []struct{ id, email, name, role string }{
+		{"alice", "alice@demo.example", "Alice Admin", "admin"},
+		{"bob", "bob@demo.example", "Bob Member", "member"},
+	} {
+		fmt.Fprintf(&sql, "INSERT OR REPLACE INTO users (tenant_id, id, email, name, role, created_at) VALUES ('demo', %s, %s, %s, %s, %s);\n",
+			q(u.id), q(u.email), q(u.name), q(u.role), at)
+	}
+	if err := os.WriteFile(filepath.Join(out, "seed.sql"), []byte(sql.String()), 0o644); err != nil {
+		return err
+	}
+	banner := fmt.Sprintf(`
+Tollgate is starting on http://127.0.0.1:8787
+  deck:              %s (%d rows) from %s
+  demo login:        alice@demo.example (tenant "demo", admin)
+  demo carrier key:  %s
+  try:               curl -H 'Authorization: Bearer %s' 'http://127.0.0.1:8787/v1/rates/lookup?number=%%2B61412345678'
+                     curl 'http://127.0.0.1:8787/v1/rates?q=australia'
+`, version, ix.Len(), deckPath, keys[0].Token, keys[0].Token)
+	return os.WriteFile(filepath.Join(out, "banner.txt"), []byte(banner), 0o644)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}

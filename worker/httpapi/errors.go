@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"errors"
+	"log"
+	"net/http"
+
+	"github.com/tollgate-voice/tollgate/core"
+)
+
+// statusOf is the one table that maps Tollgate error codes to HTTP statuses.
+var statusOf = map[core.Code]int{
+	core.Invalid:      http.StatusBadRequest,
+	core.Unauthorized: http.StatusUnauthorized,
+	core.Forbidden:    http.StatusForbidden,
+	core.NotFound:     http.StatusNotFound,
+	core.Conflict:     http.StatusConflict,
+	core.Internal:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for err (500 for anything unknown).
+func Status(err error) int {
+	if s, ok := statusOf[core.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// errTooLarge is returned by decode when the body exceeds the route's limit;
+// it is answered with 413 and code "invalid".
+var errTooLarge = core.Errorf(core.Invalid, "request body is too large")
+
+// ErrorBody is the body of every error response.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong, without internal details.
+type ErrorDetail struct {
+	Code    core.Code `json:"code"`
+	Message string    `json:"message"`
+	Field   string    `json:"field,omitempty"`
+}
+
+// writeError answers err. Internal errors are logged and shown only as
+// "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := core.ErrorCode(err)
+	status := Status(err)
+	if err == errTooLarge {
+		status = http.StatusRequestEntityTooLarge
+	}
+	if code == core.Internal {
+		log.Printf("internal error: %s %s: %v", r.Method, r.URL.Path, err)
+	}
+	d := ErrorDetail{Code: code, Message: core.ErrorMessage(err)}
+	var e *core.Error
+	if errors.As(err, &e) && code != core.Internal {
+		d.Field = e.Field
+		d.Message = e.Message
+	}
+	respond(w, r, status, ErrorBody{Error: d})
+}

@@ -1,0 +1,304 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/core/e164"
+	"github.com/tollgate-voice/tollgate/core/region"
+	"github.com/tollgate-voice/tollgate/worker"
+)
+
+// deckCache keeps the published deck's index in the isolate. The current
+// version pointer is re-read at most every deckTTL; the snapshot of a
+// version is decoded once.
+type deckCache struct {
+	mu      sync.Mutex
+	checked time.Time
+	ix      *deck.Index
+	snap    []byte
+}
+
+// current returns the index and snapshot bytes of the published deck.
+func (s *Server) currentDeck(ctx context.Context) (*deck.Index, []byte, error) {
+	c := &s.decks
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := s.now()
+	if c.ix != nil && now.Sub(c.checked) < deckTTL && !now.Before(c.checked) {
+		return c.ix, c.snap, nil
+	}
+	v, err := s.cfg.Blobs.Get(ctx, worker.KeyDeckCurrent)
+	if err != nil {
+		if core.ErrorCode(err) == core.NotFound {
+			return nil, nil, core.Errorf(core.NotFound, "no rate deck has been published")
+		}
+		return nil, nil, err
+	}
+	version := string(v)
+	if c.ix != nil && c.ix.Version() == version {
+		c.checked = now
+		return c.ix, c.snap, nil
+	}
+	snap, err := s.cfg.Blobs.Get(ctx, worker.DeckKey(version))
+	if err != nil {
+		return nil, nil, core.Errorf(core.Internal, "deck %q is published but its snapshot is missing: %v", version, err)
+	}
+	ix, err := deck.DecodeSnapshot(snap)
+	if err != nil {
+		return nil, nil, core.Errorf(core.Internal, "deck %q snapshot does not decode: %v", version, err)
+	}
+	c.ix, c.snap, c.checked = ix, snap, now
+	return ix, snap, nil
+}
+
+// TierJSON is one tariff tier in API bodies.
+type TierJSON struct {
+	FromSecond int    `json:"from_second"`
+	PerMinute  string `json:"per_minute"`
+	Increment  int    `json:"increment"`
+}
+
+// RateJSON is one deck row in API bodies.
+type RateJSON struct {
+	Prefix        string     `json:"prefix"`
+	Destination   string     `json:"destination"`
+	Country       string     `json:"country,omitempty"`
+	Region        region.ID  `json:"region,omitempty"`
+	Kind          string     `json:"kind"`
+	Currency      string     `json:"currency"`
+	PerMinute     string     `json:"per_minute"` // the first tier's rate
+	ConnectionFee string     `json:"connection_fee"`
+	Increments    string     `json:"increments"` // "60/60", "30/6", ...
+	Tiers         []TierJSON `json:"tiers"`
+	EffectiveFrom *time.Time `json:"effective_from,omitempty"`
+	EffectiveTo   *time.Time `json:"effective_to,omitempty"`
+}
+
+func rateJSON(r deck.Row, currency string) RateJSON {
+	out := RateJSON{
+		Prefix: r.Prefix, Destination: r.Destination, Country: r.Country, Region: region.Of(r.Country),
+		Kind: r.Kind.String(), Currency: currency, ConnectionFee: r.Tariff.ConnectionFee.String(),
+		Increments: increments(r.Tariff), Tiers: make([]TierJSON, len(r.Tariff.Tiers)),
+	}
+	for i, t := range r.Tariff.Tiers {
+		out.Tiers[i] = TierJSON{FromSecond: t.FromSecond, PerMinute: t.PerMinute.String(), Increment: t.Increment}
+	}
+	if len(r.Tariff.Tiers) > 0 {
+		out.PerMinute = r.Tariff.Tiers[0].PerMinute.String()
+	}
+	if !r.EffectiveFrom.IsZero() {
+		t := r.EffectiveFrom.UTC()
+		out.EffectiveFrom = &t
+	}
+	if !r.EffectiveTo.IsZero() {
+		t := r.EffectiveTo.UTC()
+		out.EffectiveTo = &t
+	}
+	return out
+}
+
+// increments names the billing increments the usual way: "60/60" (first
+// increment / subsequent increment), from the first two tiers.
+func increments(t deck.Tariff) string {
+	switch len(t.Tiers) {
+	case 0:
+		return ""
+	case 1:
+		i := strconv.Itoa(t.Tiers[0].Increment)
+		return i + "/" + i
+	}
+	return strconv.Itoa(t.Tiers[0].Increment) + "/" + strconv.Itoa(t.Tiers[1].Increment)
+}
+
+// LookupResponse answers GET /v1/rates/lookup.
+type LookupResponse struct {
+	Number      string    `json:"number"`               // E.164, or the short number's digits
+	Emergency   bool      `json:"emergency"`            // an emergency number: never blocked, never rated
+	Short       bool      `json:"short"`                // a short/service number of the home country
+	DeckVersion string    `json:"deck_version"`         //
+	Rate        *RateJSON `json:"rate"`                 // null for short numbers
+	Price60     string    `json:"price_60s,omitempty"`  // what a 60-second call costs
+	Price300    string    `json:"price_300s,omitempty"` // what a 5-minute call costs
+}
+
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) error {
+	k, err := s.carrier(r, worker.ScopeRates)
+	if err != nil {
+		return err
+	}
+	t, err := s.tenantFor(r.Context(), k, r.URL.Query().Get("tenant"))
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	number := q.Get("number")
+	if number == "" {
+		return core.FieldErrorf(core.Invalid, "number", "the number to look up is missing")
+	}
+	home := t.Home
+	if h := q.Get("home"); h != "" {
+		home = strings.ToUpper(h)
+	}
+	d, err := e164.ParseDial(number, home)
+	if err != nil {
+		return err
+	}
+	at := s.now()
+	if v := q.Get("at"); v != "" {
+		if at, err = time.Parse(time.RFC3339, v); err != nil {
+			return core.FieldErrorf(core.Invalid, "at", "must be an RFC 3339 time like 2026-11-22T10:00:00Z")
+		}
+	}
+	ix, _, err := s.currentDeck(r.Context())
+	if err != nil {
+		return err
+	}
+	out := LookupResponse{Number: d.String(), Emergency: d.Emergency, Short: d.Short != "", DeckVersion: ix.Version()}
+	if d.Short == "" {
+		row, ok := ix.Lookup(d.Number.Digits(), at)
+		if !ok {
+			return core.FieldErrorf(core.NotFound, "number", "no rate for %s", d.Number)
+		}
+		rj := rateJSON(row, ix.Currency())
+		out.Rate = &rj
+		out.Price60 = row.Tariff.Price(60).String()
+		out.Price300 = row.Tariff.Price(300).String()
+	}
+	w.Header().Set("Cache-Control", "private, max-age=60")
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// DirectoryResponse answers GET /v1/rates.
+type DirectoryResponse struct {
+	DeckVersion string     `json:"deck_version"`
+	Total       int        `json:"total"`          // rows matching the filters
+	Offset      int        `json:"offset"`         //
+	Next        *int       `json:"next,omitempty"` // the offset of the next page, if any
+	Items       []RateJSON `json:"items"`
+}
+
+// Directory limits.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 500
+)
+
+func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	search := strings.ToLower(strings.TrimSpace(q.Get("q")))
+	country := strings.ToUpper(q.Get("country"))
+	var reg region.ID
+	if v := q.Get("region"); v != "" {
+		reg = region.ID(v)
+		if _, ok := region.Lookup(reg); !ok {
+			return core.FieldErrorf(core.Invalid, "region", "unknown region %q", v)
+		}
+	}
+	kind, kindSet := deck.KindOther, false
+	if v := q.Get("kind"); v != "" {
+		k, err := deck.ParseKind(v)
+		if err != nil {
+			return err
+		}
+		kind, kindSet = k, true
+	}
+	limit, err := intParam(q.Get("limit"), "limit", defaultPageSize, 1, maxPageSize)
+	if err != nil {
+		return err
+	}
+	offset, err := intParam(q.Get("offset"), "offset", 0, 0, deck.MaxRows)
+	if err != nil {
+		return err
+	}
+	ix, _, err := s.currentDeck(r.Context())
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	out := DirectoryResponse{DeckVersion: ix.Version(), Offset: offset, Items: []RateJSON{}}
+	for _, row := range ix.Deck().Rows {
+		if !row.InForce(now) ||
+			(country != "" && row.Country != country) ||
+			(reg != "" && !region.Covers(reg, row.Country)) ||
+			(kindSet && row.Kind != kind) ||
+			(search != "" && !matches(row, search)) {
+			continue
+		}
+		if out.Total >= offset && len(out.Items) < limit {
+			out.Items = append(out.Items, rateJSON(row, ix.Currency()))
+		}
+		out.Total++
+	}
+	if next := offset + len(out.Items); next < out.Total {
+		out.Next = &next
+	}
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// matches is the directory search: a destination name or country code
+// containing the text, or a prefix starting with its digits ("+44", "44").
+func matches(row deck.Row, search string) bool {
+	if d := strings.TrimPrefix(search, "+"); d != "" && strings.Trim(d, "0123456789") == "" {
+		return strings.HasPrefix(row.Prefix, d)
+	}
+	return strings.Contains(strings.ToLower(row.Destination), search) ||
+		strings.ToLower(row.Country) == search
+}
+
+func intParam(v, name string, def, min, max int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, core.FieldErrorf(core.Invalid, name, "must be an integer from %d to %d", min, max)
+	}
+	return n, nil
+}
+
+// deck serves the current deck snapshot (msgp), or an older version with
+// ?version=, cacheable by version.
+func (s *Server) deck(w http.ResponseWriter, r *http.Request) error {
+	var version string
+	var snap []byte
+	if v := r.URL.Query().Get("version"); v != "" {
+		b, err := s.cfg.Blobs.Get(r.Context(), worker.DeckKey(v))
+		if err != nil {
+			if core.ErrorCode(err) == core.NotFound {
+				return core.FieldErrorf(core.NotFound, "version", "no deck version %q", v)
+			}
+			return err
+		}
+		version, snap = v, b
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		ix, b, err := s.currentDeck(r.Context())
+		if err != nil {
+			return err
+		}
+		version, snap = ix.Version(), b
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	}
+	etag := strconv.Quote(version)
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("X-Deck-Version", version)
+	if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == etag || inm == "W/"+etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "application/vnd.tollgate.deck+msgpack")
+	h.Set("Content-Length", strconv.Itoa(len(snap)))
+	w.Write(snap)
+	return nil
+}

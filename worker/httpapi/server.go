@@ -1,0 +1,128 @@
+// Package httpapi is the worker's HTTP layer: the /v1 router, its handlers,
+// request and response bodies (JSON, or MessagePack on request), body size
+// limits, carrier API key authentication and the one table that maps
+// Tollgate error codes to HTTP statuses.
+//
+// It is plain net/http: the same Server runs natively against the in-memory
+// stores in tests and on workerd against KV, D1 and the Durable Object
+// through worker/glue.
+package httpapi
+
+import (
+	_ "embed"
+	"net/http"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/worker"
+)
+
+// OpenAPI is the OpenAPI 3.1 description of the API, served at
+// /v1/openapi.json. A test checks that it and Routes describe the same
+// operations.
+//
+//go:embed openapi.json
+var OpenAPI []byte
+
+// Config is what a Server needs. Now defaults to time.Now.
+type Config struct {
+	Blobs   worker.Blobs
+	Keys    worker.Keys
+	Tenants worker.Tenants
+	Now     func() time.Time
+}
+
+// Cache lifetimes in the isolate. Workers KV itself is eventually consistent
+// (up to a minute), so these add little staleness.
+const (
+	deckTTL   = 5 * time.Second  // how often the current deck version is re-read
+	keyTTL    = 30 * time.Second // revoked keys stop working within this time
+	tenantTTL = 30 * time.Second
+)
+
+// Server serves the API.
+type Server struct {
+	cfg     Config
+	mux     *http.ServeMux
+	decks   deckCache
+	keys    *ttlCache[string, worker.APIKey]
+	tenants *ttlCache[string, worker.Tenant]
+}
+
+// Route is one operation of the API.
+type Route struct {
+	Method  string
+	Path    string // ServeMux/OpenAPI path, e.g. "/v1/rates/lookup"
+	handler func(*Server, http.ResponseWriter, *http.Request) error
+}
+
+// routes is the API. Every entry must be in openapi.json and vice versa.
+var routes = []Route{
+	{"GET", "/v1/openapi.json", (*Server).openapi},
+	{"GET", "/v1/rates/lookup", (*Server).lookup},
+	{"GET", "/v1/rates", (*Server).directory},
+	{"GET", "/v1/deck", (*Server).deck},
+}
+
+// Routes returns the operations the server answers.
+func Routes() []Route { return append([]Route(nil), routes...) }
+
+// New returns a Server.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{
+		cfg:     cfg,
+		mux:     http.NewServeMux(),
+		keys:    newTTLCache[string, worker.APIKey](keyTTL, 10000),
+		tenants: newTTLCache[string, worker.Tenant](tenantTTL, 10000),
+	}
+	for _, rt := range routes {
+		rt := rt
+		s.mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+			if err := rt.handler(s, w, r); err != nil {
+				writeError(w, r, err)
+			}
+		})
+	}
+	return s
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// ServeHTTP implements http.Handler. Unknown paths and methods get the API's
+// error body too.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		// ServeMux would answer 404 or 405 in plain text; use our body.
+		rec := &statusOnly{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			respond(w, r, http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{Code: core.Invalid, Message: "method not allowed"}})
+			return
+		}
+		respond(w, r, http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: core.NotFound, Message: "no such endpoint"}})
+		return
+	}
+	h.ServeHTTP(w, r)
+}
+
+// statusOnly captures the status and headers of ServeMux's own 404/405.
+type statusOnly struct {
+	header http.Header
+	status int
+}
+
+func (s *statusOnly) Header() http.Header         { return s.header }
+func (s *statusOnly) Write(p []byte) (int, error) { return len(p), nil }
+func (s *statusOnly) WriteHeader(code int)        { s.status = code }
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write(OpenAPI)
+	return nil
+}

@@ -1,0 +1,139 @@
+// Tollgate's Workers glue: one Go program per isolate, started on the first
+// event and reused by every later one (the stock syumai/workers glue starts a
+// new Go runtime per request). Each event is handed to Go as a compact tuple
+// and answered through a callback; see worker/glue for the Go half.
+import "./wasm_exec.js";
+import mod from "./app.wasm";
+
+// MAX_BODY is the hard cap on any request body; the Go handlers apply tighter
+// per-route limits.
+const MAX_BODY = 8 << 20;
+const FETCH = 0, OBJECT = 1, SCHEDULED = 2;
+
+let serve;       // Go's entry point, once the program is ready
+let starting;    // the start-up promise
+const pending = new Set(); // rejecters of events Go has not answered yet
+
+function start(env) {
+  if (starting === undefined) {
+    starting = new Promise((resolve, reject) => {
+      globalThis.__tollgate = {
+        env,
+        ready(fn) { serve = fn; resolve(); },
+      };
+      const go = new Go();
+      const instance = new WebAssembly.Instance(mod, go.importObject);
+      const exited = (err) => {
+        // The Go program died (an unrecovered panic): fail what is in
+        // flight and start afresh on the next event.
+        serve = undefined;
+        starting = undefined;
+        const e = err instanceof Error ? err : new Error("Go program exited");
+        for (const fail of pending) fail(e);
+        pending.clear();
+        reject(e);
+      };
+      go.run(instance).then(() => exited(), exited);
+    });
+  }
+  return starting;
+}
+
+function headerBlock(headers) {
+  let s = "";
+  for (const [k, v] of headers) s += k + ": " + v + "\n";
+  return s;
+}
+
+function parseHeaders(block) {
+  const h = new Headers();
+  let start = 0;
+  while (start < block.length) {
+    let end = block.indexOf("\n", start);
+    if (end < 0) end = block.length;
+    const colon = block.indexOf(":", start);
+    if (colon > start && colon < end) {
+      h.append(block.slice(start, colon), block.slice(colon + 2, end));
+    }
+    start = end + 1;
+  }
+  return h;
+}
+
+const TOO_LARGE = Symbol("too large");
+
+async function readBody(req) {
+  if (req.body === null) return null;
+  const len = req.headers.get("content-length");
+  if (len !== null) {
+    if (Number(len) > MAX_BODY) return TOO_LARGE;
+    return new Uint8Array(await req.arrayBuffer());
+  }
+  const reader = req.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY) {
+      await reader.cancel();
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) { out.set(c, off); off += c.byteLength; }
+  return out;
+}
+
+function tooLarge() {
+  return new Response(
+    '{"error":{"code":"invalid","message":"request body is too large"}}',
+    { status: 413, headers: { "content-type": "application/json" } },
+  );
+}
+
+function call(kind, method, url, headers, body, exec, aux) {
+  return new Promise((resolve, reject) => {
+    pending.add(reject);
+    serve(kind, method, url, headers, body, exec, aux, (status, h, b) => {
+      pending.delete(reject);
+      resolve(new Response(b, { status, headers: parseHeaders(h) }));
+    });
+  });
+}
+
+async function handle(kind, req, env, exec, aux) {
+  if (serve === undefined) await start(env);
+  const body = await readBody(req);
+  if (body === TOO_LARGE) return tooLarge();
+  return call(kind, req.method, req.url, headerBlock(req.headers), body, exec, aux);
+}
+
+export default {
+  fetch(req, env, ctx) {
+    return handle(FETCH, req, env, ctx, undefined);
+  },
+  async scheduled(event, env, ctx) {
+    if (serve === undefined) await start(env);
+    const url = "https://cron.internal/cron?cron=" + encodeURIComponent(event.cron) +
+      "&time=" + event.scheduledTime;
+    const res = await call(SCHEDULED, "POST", url, "", null, ctx, undefined);
+    if (!res.ok) throw new Error("cron " + event.cron + ": " + res.status + " " + (await res.text()));
+  },
+};
+
+// Account is the Durable Object class: one instance per account serializes
+// what must not race. It hands its requests to the same Go program with its
+// storage.
+export class Account {
+  constructor(state, env) {
+    this.state = state;
+    this.env = env;
+  }
+  fetch(req) {
+    return handle(OBJECT, req, this.env, this.state, this.state.storage);
+  }
+}

@@ -1,0 +1,13 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/tollgate-voice/tollgate/worker/memstore"
+	"github.com/tollgate-voice/tollgate/worker/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Blobs(t, memstore.NewBlobs(), "mem")
+	storetest.Ledger(t, memstore.NewLedger(), "mem")
+}

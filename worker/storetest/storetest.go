@@ -1,0 +1,139 @@
+// Package storetest is the conformance suite of the worker's stores: every
+// backend (memstore natively, cfstore on workerd) runs the same checks.
+//
+// The functions report through a T so that the suite also runs outside
+// `go test` — inside the worker on workerd, driven by the integration tests.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/worker"
+)
+
+// T is the part of testing.T the suite uses.
+type T interface {
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// Recorder is a T that records failures instead of failing a Go test; the
+// worker uses it to run the suite on workerd.
+type Recorder struct{ Failures []string }
+
+// Errorf implements T.
+func (r *Recorder) Errorf(format string, args ...any) {
+	r.Failures = append(r.Failures, fmt.Sprintf(format, args...))
+}
+
+// Fatalf implements T. It records the failure and stops the check by
+// panicking with a value that Run recovers.
+func (r *Recorder) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	panic(fatal{})
+}
+
+type fatal struct{}
+
+// Run runs check with r, recovering from Fatalf.
+func (r *Recorder) Run(check func(T)) {
+	defer func() {
+		if p := recover(); p != nil {
+			if _, ok := p.(fatal); !ok {
+				panic(p)
+			}
+		}
+	}()
+	check(r)
+}
+
+// Blobs checks a worker.Blobs. unique makes keys unique to this run so that
+// a persistent backend can run the suite repeatedly.
+func Blobs(t T, b worker.Blobs, unique string) {
+	ctx := context.Background()
+	k := "storetest/" + unique + "/a"
+	if _, err := b.Get(ctx, k); core.ErrorCode(err) != core.NotFound {
+		t.Fatalf("Get(missing) error = %v, want code not_found", err)
+	}
+	for _, v := range [][]byte{[]byte("one"), {0, 1, 2, 0xff, 0}, bytes.Repeat([]byte{7}, 70000), {}} {
+		if err := b.Put(ctx, k, v); err != nil {
+			t.Fatalf("Put(%d bytes): %v", len(v), err)
+		}
+		got, err := b.Get(ctx, k)
+		if err != nil || !bytes.Equal(got, v) {
+			t.Fatalf("Get after Put(%d bytes) = %d bytes, %v", len(v), len(got), err)
+		}
+	}
+	// The result must not alias the store.
+	if err := b.Put(ctx, k, []byte("abc")); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	got, _ := b.Get(ctx, k)
+	if len(got) > 0 {
+		got[0] = 'X'
+	}
+	if again, _ := b.Get(ctx, k); string(again) != "abc" {
+		t.Errorf("Get result aliases stored value: %q", again)
+	}
+}
+
+// Ledger checks a worker.Ledger.
+func Ledger(t T, l worker.Ledger, unique string) {
+	Tenants(t, l, unique)
+	Keys(t, l, "st-"+unique, unique)
+}
+
+// Keys checks a worker.Keys; tenant must exist.
+func Keys(t T, s worker.Keys, tenant, unique string) {
+	ctx := context.Background()
+	id := "st" + unique
+	if _, err := s.Key(ctx, id); core.ErrorCode(err) != core.NotFound {
+		t.Fatalf("Key(missing) error = %v, want not_found", err)
+	}
+	k := worker.APIKey{
+		ID: id, Tenant: tenant, Hash: worker.HashToken("tg_" + id + "_secret"),
+		Scopes:  []worker.Scope{worker.ScopeAuthorize, worker.ScopeRates},
+		Created: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC),
+	}
+	if err := s.CreateKey(ctx, k); err != nil {
+		t.Fatalf("CreateKey: %v", err)
+	}
+	if err := s.CreateKey(ctx, k); core.ErrorCode(err) != core.Conflict {
+		t.Errorf("CreateKey(duplicate) error = %v, want conflict", err)
+	}
+	got, err := s.Key(ctx, id)
+	if err != nil {
+		t.Fatalf("Key: %v", err)
+	}
+	if got.ID != k.ID || got.Tenant != k.Tenant || got.Hash != k.Hash ||
+		!slices.Equal(got.Scopes, k.Scopes) || !got.Created.Equal(k.Created) {
+		t.Errorf("Key = %+v, want %+v", got, k)
+	}
+	if !worker.TokenMatches("tg_"+id+"_secret", got.Hash) || worker.TokenMatches("tg_"+id+"_other", got.Hash) {
+		t.Errorf("stored hash does not identify the token")
+	}
+}
+
+// Tenants checks a worker.Tenants.
+func Tenants(t T, s worker.Tenants, unique string) {
+	ctx := context.Background()
+	id := "st-" + unique
+	if _, err := s.Tenant(ctx, id); core.ErrorCode(err) != core.NotFound {
+		t.Fatalf("Tenant(missing) error = %v, want not_found", err)
+	}
+	tn := worker.Tenant{ID: id, Name: "Storetest Ltd", Home: "GB", Currency: "USD"}
+	if err := s.CreateTenant(ctx, tn); err != nil {
+		t.Fatalf("CreateTenant: %v", err)
+	}
+	if err := s.CreateTenant(ctx, tn); core.ErrorCode(err) != core.Conflict {
+		t.Errorf("CreateTenant(duplicate) error = %v, want conflict", err)
+	}
+	if got, err := s.Tenant(ctx, id); err != nil || got != tn {
+		t.Errorf("Tenant = %+v, %v; want %+v", got, err, tn)
+	}
+}

@@ -1,0 +1,134 @@
+// Package worker is Tollgate's edge: the Cloudflare Worker that answers
+// carriers' call authorizations and rate look-ups and serves the portal's API.
+//
+// This root package holds the worker's own vocabulary — tenants, API keys and
+// their scopes, CDR records — and the storage interfaces the HTTP layer needs,
+// one interface per store (go-cloud blob style). Implementations live in
+// sub-packages: worker/memstore (in memory, the reference backend for native
+// tests) and worker/cfstore (Workers KV, D1 and Durable Object storage through
+// syscall/js). worker/storetest is the conformance suite every backend runs.
+//
+// The other sub-packages: worker/httpapi (router, handlers, the error→status
+// table, bodies, auth), worker/glue (the Go half of the JS↔Go hand-off),
+// worker/cmd/edge (the wasm entry point wiring it all) and worker/cmd/seed
+// (demo data for `make run` and the tests).
+package worker
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core"
+)
+
+// Blobs is the replicated read side (Workers KV): opaque values by key. Get
+// returns a core.NotFound error for a missing key.
+type Blobs interface {
+	Get(ctx context.Context, key string) ([]byte, error)
+	Put(ctx context.Context, key string, value []byte) error
+}
+
+// The well-known keys of the Blobs store.
+const (
+	// KeyDeckCurrent holds the version string of the published deck.
+	KeyDeckCurrent = "deck/current"
+)
+
+// DeckKey is the key of the snapshot of deck version v.
+func DeckKey(version string) string { return "deck/v/" + version }
+
+// AccountKey is the key of the account snapshot of a tenant.
+func AccountKey(tenant string) string { return "account/" + tenant }
+
+// Tenant is one customer business of the platform.
+type Tenant struct {
+	ID       string // URL-safe identifier, e.g. "acme"
+	Name     string
+	Home     string // ISO 3166-1 alpha-2 home country: national dialling and domestic calls
+	Currency string // ISO 4217, e.g. "USD"
+}
+
+// Scope is a permission of a carrier API key.
+type Scope string
+
+// The scopes of carrier API keys.
+const (
+	ScopeAuthorize Scope = "authorize" // POST /v1/authorize
+	ScopeCDRs      Scope = "cdrs"      // POST /v1/cdrs
+	ScopeRates     Scope = "rates"     // GET /v1/rates/lookup
+)
+
+// ParseScope parses a scope name.
+func ParseScope(s string) (Scope, error) {
+	switch Scope(s) {
+	case ScopeAuthorize, ScopeCDRs, ScopeRates:
+		return Scope(s), nil
+	}
+	return "", core.FieldErrorf(core.Invalid, "scope", "unknown scope %q", s)
+}
+
+// APIKey is a carrier API key as stored: the SHA-256 of the secret token,
+// never the token itself.
+type APIKey struct {
+	ID      string
+	Tenant  string
+	Hash    [32]byte
+	Scopes  []Scope
+	Created time.Time
+}
+
+// Allows reports whether k carries scope s.
+func (k APIKey) Allows(s Scope) bool { return slices.Contains(k.Scopes, s) }
+
+// HashToken returns the stored form of an API key token.
+func HashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// TokenMatches compares a token with a stored hash in constant time.
+func TokenMatches(token string, hash [32]byte) bool {
+	h := HashToken(token)
+	return subtle.ConstantTimeCompare(h[:], hash[:]) == 1
+}
+
+// TokenPrefix starts every carrier API key token; the key's ID follows up to
+// the next '_', then the secret: "tg_<id>_<secret>".
+const TokenPrefix = "tg_"
+
+// TokenID returns the key ID embedded in a token, or "" if the token is not
+// shaped like one.
+func TokenID(token string) string {
+	rest, ok := strings.CutPrefix(token, TokenPrefix)
+	if !ok {
+		return ""
+	}
+	id, secret, ok := strings.Cut(rest, "_")
+	if !ok || id == "" || secret == "" {
+		return ""
+	}
+	return id
+}
+
+// Keys stores carrier API keys (D1 table api_keys).
+type Keys interface {
+	// CreateKey stores k; a key with the same ID is a core.Conflict.
+	CreateKey(ctx context.Context, k APIKey) error
+	// Key returns the key with the given ID or a core.NotFound error.
+	Key(ctx context.Context, id string) (APIKey, error)
+}
+
+// Tenants stores tenants (D1 table tenants).
+type Tenants interface {
+	// CreateTenant stores t; an existing ID is a core.Conflict.
+	CreateTenant(ctx context.Context, t Tenant) error
+	// Tenant returns the tenant or a core.NotFound error.
+	Tenant(ctx context.Context, id string) (Tenant, error)
+}
+
+// Ledger is the ledger of record (D1) as the worker uses it.
+type Ledger interface {
+	Keys
+	Tenants
+}
