@@ -84,7 +84,6 @@ func ParseCSV(r io.Reader) (*Deck, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
@@ -96,6 +95,7 @@ func ParseCSV(r io.Reader) (*Deck, error) {
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if header {
 			header = false
 			if !p.header(rec, line) {

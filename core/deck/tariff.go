@@ -395,7 +395,8 @@ func (f *fixedTariff) maxSeconds(bq uint64) int {
 			if m.hi != 0 || m.lo > Unlimited {
 				return Unlimited
 			}
-			return int(tr.from + m.lo*tr.inc) // ≤ MaxTierStart + MaxInt32·MaxIncrement: fits
+			// ≤ MaxTierStart + MaxInt32·MaxIncrement: no overflow.
+			return int(min(tr.from+m.lo*tr.inc, Unlimited))
 		}
 		if span := (f.tiers[k+1].from - tr.from) / tr.inc; m.hi == 0 && m.lo < span {
 			return int(tr.from + m.lo*tr.inc)
