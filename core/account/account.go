@@ -466,6 +466,9 @@ func (a *Account) SetQuantity(code string, qty int) error {
 const unitExp = -core.CallPlaces
 
 func toUnits(d decimal.Decimal) (int64, bool) {
+	if e := d.Exponent(); e > 16 || e < -64 {
+		return 0, false // absurd (and costly) exponents from outside
+	}
 	s := d.Shift(core.CallPlaces)
 	if !s.IsInteger() || s.Abs().GreaterThan(decimal.New(1, 15)) {
 		return 0, false
@@ -529,4 +532,32 @@ func (a *Account) UsageAt(t time.Time) Usage {
 
 func monthStart(p int32, loc *time.Location) time.Time {
 	return time.Date(int(p/12), time.Month(p%12+1), 1, 0, 0, 0, 0, loc)
+}
+
+// AddUsage records usage that happened outside Tollgate's rating in the
+// month containing at (bundle minutes and pay-as-you-go spend, e.g. when an
+// account migrates mid-month). The amount must be non-negative with at most
+// four decimal places. Thresholds are not notified.
+func (a *Account) AddUsage(at time.Time, bundleMinutes int, payg decimal.Decimal) error {
+	units, ok := toUnits(payg)
+	if !ok || units < 0 || bundleMinutes < 0 || bundleMinutes > 10_000_000 {
+		return core.FieldErrorf(core.Invalid, "usage", "usage must be non-negative minutes and an amount with at most %d decimal places", core.CallPlaces)
+	}
+	if at.IsZero() {
+		return core.FieldErrorf(core.Invalid, "at", "usage needs a time")
+	}
+	if a.periodOf(at) < a.period-1 {
+		return core.FieldErrorf(core.Invalid, "at", "usage older than last month cannot be recorded")
+	}
+	a.roll(at)
+	switch a.periodOf(at) {
+	case a.period:
+		a.bundleUsed += int64(bundleMinutes) * 60
+		a.paygSpent += units
+	default: // the month before
+		a.prevBundle += int64(bundleMinutes) * 60
+		a.prevPAYG += units
+	}
+	a.refresh()
+	return nil
 }

@@ -232,4 +232,3 @@ func FromSnapshot(cat *Catalog, s Snapshot) (*Account, error) {
 	a.refresh()
 	return a, nil
 }
-
