@@ -10,11 +10,20 @@ type regionRow struct {
 	iso       string   // ISO 3166-1 alpha-2 (libphonenumber region code)
 	cc        uint16   // country calling code
 	trunk     string   // national (trunk) prefix, "" if none
+	trunks    []string // prefixes national numbers may be dialled with (patterns), trunk among them
+	notrunk   []noTrunk
 	idd       []string // international prefixes in pattern notation, preferred first
 	lengths   uint32   // bit n set: national significant numbers may have n digits
 	local     uint32   // bit n set: n digits can be dialled locally only (no area code)
 	lead      uint16   // bit d set: national significant numbers may start with digit d
 	emergency []string // emergency numbers, sorted
+}
+
+// noTrunk describes national numbers dialled without the trunk prefix: those
+// starting with pattern lead, with a length in the mask lengths.
+type noTrunk struct {
+	lead    string
+	lengths uint32
 }
 
 // callingCodeRow is one country calling code of the generated table.
@@ -45,9 +54,10 @@ var (
 	ccStrings   [len(callingCodes)]string     // decimal calling codes, so CallingCode never allocates
 	ccMain      [len(callingCodes)]*regionRow // main region of each calling code; nil if non-geographic
 	iddSorted   [len(regions)][]iddPattern    // each region's IDD patterns, longest first
+	trunkSorted [len(regions)][]iddPattern    // each region's trunk prefix patterns, longest first
 )
 
-// iddPattern is an IDD prefix pattern and the number of digits it matches.
+// iddPattern is an IDD or trunk prefix pattern and the number of digits it matches.
 type iddPattern struct {
 	p string
 	n int
@@ -61,6 +71,10 @@ func init() {
 			iddSorted[i] = append(iddSorted[i], iddPattern{p, patternLen(p)})
 		}
 		slices.SortStableFunc(iddSorted[i], func(a, b iddPattern) int { return b.n - a.n })
+		for _, p := range r.trunks {
+			trunkSorted[i] = append(trunkSorted[i], iddPattern{p, patternLen(p)})
+		}
+		slices.SortStableFunc(trunkSorted[i], func(a, b iddPattern) int { return b.n - a.n })
 	}
 	for i := range callingCodes {
 		c := &callingCodes[i]

@@ -127,31 +127,70 @@ func shortNumber(r *regionRow, d []byte) (string, bool) {
 	return "", false
 }
 
-// national reads d as a national number dialled in region r.
+// national reads d as a national number dialled in region r: after one of
+// its trunk prefixes (longest first), or without one where the numbering plan
+// writes such numbers without it (regions without a trunk prefix, the NANP,
+// Australian 1300/1800 numbers, Chinese mobiles, ...). The first reading
+// that gives a valid number wins.
 func national(r *regionRow, d []byte, s string) (Number, *core.Error) {
-	nsn := d
-	switch {
-	case r.trunk != "" && len(d) > len(r.trunk) && string(d[:len(r.trunk)]) == r.trunk:
-		nsn = d[len(r.trunk):]
-	case r.trunk == "" || r.cc == 1:
-		// No trunk prefix to dial, or an optional one (NANP).
-	case len(d) <= 6:
-		return Number{}, core.Errorf(core.Invalid, "%q is not an emergency or essential short number in %s, and Tollgate does not connect other short numbers", s, r.iso)
-	default:
-		return Number{}, core.Errorf(core.Invalid, "%q: national numbers in %s start with the trunk prefix %s; put + or %s before an international number", s, r.iso, r.trunk, displayIDD(r))
+	if r.trunk == "" {
+		return nationalNSN(r, d, s)
 	}
+	var firstErr *core.Error
+	for _, t := range trunkSorted[r.index()] {
+		if len(d) <= t.n || matchPattern(t.p, d) != t.n {
+			continue
+		}
+		n, err := nationalNSN(r, d[t.n:], s)
+		if err == nil {
+			return n, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if r.cc == 1 { // the NANP trunk prefix 1 is optional
+		n, err := nationalNSN(r, d, s)
+		if err == nil || firstErr == nil {
+			return n, err
+		}
+		return Number{}, firstErr
+	}
+	for _, f := range r.notrunk {
+		if f.lengths&(1<<len(d)) == 0 || matchPattern(f.lead, d) < 0 {
+			continue
+		}
+		if n, err := nationalNSN(r, d, s); err == nil {
+			return n, nil
+		}
+	}
+	switch {
+	case firstErr != nil:
+		return Number{}, firstErr
+	case len(d) <= 6:
+		return Number{}, notShort(r, s)
+	}
+	return Number{}, core.Errorf(core.Invalid, "%q: national numbers in %s start with the trunk prefix %s; put + or %s before an international number", s, r.iso, r.trunk, displayIDD(r))
+}
+
+func notShort(r *regionRow, s string) *core.Error {
+	return core.Errorf(core.Invalid, "%q is not an emergency or essential short number in %s, and Tollgate does not connect other short numbers", s, r.iso)
+}
+
+// nationalNSN checks nsn as a national significant number of region r and
+// returns the Number.
+func nationalNSN(r *regionRow, nsn []byte, s string) (Number, *core.Error) {
 	if r.local&(1<<len(nsn)) != 0 && r.lengths&(1<<len(nsn)) == 0 {
 		return Number{}, core.Errorf(core.Invalid, "%q is a local number: dial it with its area code", s)
 	}
 	if len(nsn) == 0 || r.lengths&(1<<len(nsn)) == 0 {
-		if len(d) <= 6 {
-			return Number{}, core.Errorf(core.Invalid, "%q is not an emergency or essential short number in %s, and Tollgate does not connect other short numbers", s, r.iso)
+		if len(nsn) <= 6 {
+			return Number{}, notShort(r, s)
 		}
 		return Number{}, core.Errorf(core.Invalid, "%q: a national number in %s cannot have %d digits", s, r.iso, len(nsn))
 	}
 	var full [maxScan + 3]byte
-	cc := ccStrings[ccIndex[r.cc]-1]
-	l := copy(full[:], cc)
+	l := copy(full[:], ccStrings[ccIndex[r.cc]-1])
 	l += copy(full[l:], nsn)
 	return international(full[:l], false, s)
 }

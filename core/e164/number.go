@@ -229,7 +229,7 @@ func (sc *scanner) scan(s string) *core.Error {
 // isSeparator reports whether c is an ASCII character allowed between digits.
 func isSeparator(c byte) bool {
 	switch c {
-	case ' ', '\t', '(', ')', '.', '-', '/':
+	case ' ', '\t', '(', ')', '.', '-', '/', '~': // ~ is "wait for the dial tone" (8~10)
 		return true
 	}
 	return false

@@ -70,11 +70,20 @@ type region struct {
 	iso       string
 	cc        int
 	trunk     string
+	trunks    []string
+	notrunk   []noTrunk
 	idd       []string
 	lengths   uint32
 	local     uint32
 	lead      uint16
 	emergency []string
+}
+
+// noTrunk describes national numbers that are dialled without the trunk
+// prefix: those starting with lead, of the given lengths.
+type noTrunk struct {
+	lead    string
+	lengths uint32
 }
 
 type callingCode struct {
@@ -110,6 +119,12 @@ func generate() ([]byte, error) {
 		extra[iso] = append(extra[iso], "911")
 	}
 
+	byID := map[string]*phonenumbers.PhoneMetadata{}
+	for _, m := range coll.GetMetadata() {
+		if m.GetId() != "001" {
+			byID[m.GetId()] = m
+		}
+	}
 	var regions []region
 	codes := map[int]*callingCode{}
 	for _, m := range coll.GetMetadata() {
@@ -143,6 +158,20 @@ func generate() ([]byte, error) {
 		}
 		if !isDigits(r.trunk) {
 			return nil, fmt.Errorf("%s: trunk prefix %q is not digits", r.iso, r.trunk)
+		}
+		if r.trunk != "" {
+			if r.trunks, err = trunkPrefixes(m); err != nil {
+				return nil, fmt.Errorf("%s: %v", r.iso, err)
+			}
+		}
+		if r.trunk != "" && cc != 1 { // the NANP's trunk prefix is always optional
+			fm := m
+			if len(m.GetNumberFormat()) == 0 { // formats shared with the main region (CC, CX use AU's)
+				fm = byID[c.regions[0]]
+			}
+			if r.notrunk, err = noTrunkFormats(fm, m.GetNationalPrefix(), lengths); err != nil {
+				return nil, fmt.Errorf("%s: %v", r.iso, err)
+			}
 		}
 		if p := m.GetInternationalPrefix(); p != "" && p != "NA" {
 			pats, err := expand(p)
@@ -202,8 +231,16 @@ func generate() ([]byte, error) {
 	b.WriteString("// regions is sorted by ISO code.\n")
 	b.WriteString("var regions = [...]regionRow{\n")
 	for _, r := range regions {
-		fmt.Fprintf(&b, "\t{iso: %q, cc: %d, trunk: %q, idd: %s, lengths: %#x, local: %#x, lead: %#x, emergency: %s},\n",
-			r.iso, r.cc, r.trunk, list(r.idd), r.lengths, r.local, r.lead, list(r.emergency))
+		var nt []string
+		for _, n := range r.notrunk {
+			nt = append(nt, fmt.Sprintf("{%q, %#x}", n.lead, n.lengths))
+		}
+		notrunk := "nil"
+		if len(nt) > 0 {
+			notrunk = "[]noTrunk{" + strings.Join(nt, ", ") + "}"
+		}
+		fmt.Fprintf(&b, "\t{iso: %q, cc: %d, trunk: %q, trunks: %s, notrunk: %s, idd: %s, lengths: %#x, local: %#x, lead: %#x, emergency: %s},\n",
+			r.iso, r.cc, r.trunk, list(r.trunks), notrunk, list(r.idd), r.lengths, r.local, r.lead, list(r.emergency))
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("// callingCodes is sorted by code; each lists its regions, the main one first\n")
@@ -214,6 +251,142 @@ func generate() ([]byte, error) {
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())
+}
+
+// trunkPrefixes returns the prefixes a national number may be dialled with
+// in region m: the national prefix, and the alternatives of libphonenumber's
+// national_prefix_for_parsing when it only strips digits (no transform rule):
+// "80" and "0" besides "8" in Belarus, carrier selection codes in Colombia.
+func trunkPrefixes(m *phonenumbers.PhoneMetadata) ([]string, error) {
+	out := []string{m.GetNationalPrefix()}
+	if npp := m.GetNationalPrefixForParsing(); npp != "" && m.GetNationalPrefixTransformRule() == "" {
+		pats, err := expand(npp)
+		if err != nil {
+			return nil, fmt.Errorf("national prefix for parsing %q: %v", npp, err)
+		}
+		out = append(out, pats...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// noTrunkFormats returns the national numbers of region m written without
+// the trunk prefix (Australian 13/1300/1800 numbers, Chinese mobiles, all of
+// Liechtenstein): the number formats whose national-prefix formatting rule is
+// empty or optional, by leading digits and length.
+func noTrunkFormats(m *phonenumbers.PhoneMetadata, trunk string, regionLengths uint32) ([]noTrunk, error) {
+	byLead := map[string]uint32{}
+	for _, f := range m.GetNumberFormat() {
+		// The rule is the national format with the trunk prefix written in,
+		// "0$1" or "(0$1)"; "($1)" or "" means the trunk is not dialled.
+		rule := strings.NewReplacer("$1", "", "$2", "", "$FG", "").Replace(f.GetNationalPrefixFormattingRule())
+		if strings.Contains(rule, trunk) && !f.GetNationalPrefixOptionalWhenFormatting() {
+			continue
+		}
+		re, err := syntax.Parse(f.GetPattern(), syntax.Perl)
+		if err != nil {
+			return nil, err
+		}
+		ls, err := lengthsOf(re)
+		if err != nil {
+			return nil, fmt.Errorf("format %q: %v", f.GetPattern(), err)
+		}
+		ls &= regionLengths
+		if ls == 0 {
+			continue
+		}
+		leads := []string{""}
+		if ld := f.GetLeadingDigitsPattern(); len(ld) > 0 {
+			if leads, err = expand(ld[0]); err != nil {
+				m, ferr := firstDigits(ld[0])
+				if ferr != nil {
+					return nil, ferr
+				}
+				leads = []string{notation(pattern{m})}
+			}
+		}
+		for _, l := range leads {
+			byLead[l] |= ls
+		}
+	}
+	var out []noTrunk
+	for l, ls := range byLead {
+		out = append(out, noTrunk{l, ls})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].lead < out[j].lead })
+	return out, nil
+}
+
+// lengthsOf returns the set of lengths of the strings re matches, as a
+// bit mask.
+func lengthsOf(re *syntax.Regexp) (uint32, error) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return 1, nil
+	case syntax.OpLiteral:
+		return 1 << uint(len(re.Rune)), nil
+	case syntax.OpCharClass:
+		return 1 << 1, nil
+	case syntax.OpCapture:
+		return lengthsOf(re.Sub[0])
+	case syntax.OpConcat:
+		acc := uint32(1)
+		for _, sub := range re.Sub {
+			m, err := lengthsOf(sub)
+			if err != nil {
+				return 0, err
+			}
+			acc = sumLengths(acc, m)
+		}
+		return acc, nil
+	case syntax.OpAlternate:
+		var acc uint32
+		for _, sub := range re.Sub {
+			m, err := lengthsOf(sub)
+			if err != nil {
+				return 0, err
+			}
+			acc |= m
+		}
+		return acc, nil
+	case syntax.OpQuest:
+		m, err := lengthsOf(re.Sub[0])
+		return m | 1, err
+	case syntax.OpRepeat:
+		if re.Max < 0 || re.Max > 31 {
+			return 0, fmt.Errorf("unbounded repeat %v", re)
+		}
+		m, err := lengthsOf(re.Sub[0])
+		if err != nil {
+			return 0, err
+		}
+		var out uint32
+		acc := uint32(1)
+		for n := 0; n <= re.Max; n++ {
+			if n >= re.Min {
+				out |= acc
+			}
+			acc = sumLengths(acc, m)
+		}
+		return out, nil
+	}
+	return 0, fmt.Errorf("unsupported regexp %v", re)
+}
+
+// sumLengths returns {a+b} for a in x, b in y, below 32.
+func sumLengths(x, y uint32) uint32 {
+	var out uint32
+	for a := 0; a < 32; a++ {
+		if x&(1<<a) == 0 {
+			continue
+		}
+		for b := 0; a+b < 32; b++ {
+			if y&(1<<b) != 0 {
+				out |= 1 << uint(a+b)
+			}
+		}
+	}
+	return out
 }
 
 // version names the phonenumbers module version the table came from.

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/tollgate-voice/tollgate/core/e164"
+)
+
+// TestGeneratedUpToDate checks the committed table is what the generator
+// writes now (make test checks the same through go generate and git diff).
+func TestGeneratedUpToDate(t *testing.T) {
+	got, err := generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := generate()
+	if err != nil || !bytes.Equal(got, again) {
+		t.Fatal("generate is not deterministic")
+	}
+	committed, err := os.ReadFile("../../countries_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, committed) {
+		t.Error("core/e164/countries_gen.go is stale: run go generate ./core/e164")
+	}
+}
+
+func TestExpand(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{"00", []string{"00"}},
+		{"011", []string{"011"}},
+		{"0(?:0|161)", []string{"00", "0161"}},
+		{"001[14-689]", []string{"001[14-689]"}},
+		{"00(?:1\\d)?", []string{"00", "001[0-9]"}},
+		{"1(?:0[0-28]|12)", []string{"10[0-28]", "112"}},
+		{"9\\d{2}", []string{"9[0-9][0-9]"}},
+		{"[13]\\d?", []string{"[13]", "[13][0-9]"}},
+	}
+	for _, tt := range tests {
+		got, err := expand(tt.expr)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("expand(%q) = %q, %v; want %q", tt.expr, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"0+", "0*", "\\d{1,}", "a", "(", "[0-9]{12}"} {
+		if got, err := expand(bad); err == nil {
+			t.Errorf("expand(%q) = %q, want an error", bad, got)
+		}
+	}
+	if got := strings_("10[0-28]"); !slices.Equal(got, []string{"100", "101", "102", "108"}) {
+		t.Errorf("strings_ = %q", got)
+	}
+	if m, err := firstDigits("(?:[2-9]\\d|1)\\d{3}"); err != nil || m != 0x3fe {
+		t.Errorf("firstDigits = %#x, %v", m, err)
+	}
+	if m, err := firstDigits("0?[57]\\d"); err != nil || m != 0xa1 {
+		t.Errorf("firstDigits with optional prefix = %#x, %v", m, err)
+	}
+}
+
+// TestAgainstLibphonenumber parses libphonenumber's example number of every
+// type in every region with core/e164: in E.164 form, in national format
+// dialled at home, and in the format used to dial it from abroad.
+func TestAgainstLibphonenumber(t *testing.T) {
+	types := map[phonenumbers.PhoneNumberType]string{
+		phonenumbers.FIXED_LINE: "FIXED_LINE", phonenumbers.MOBILE: "MOBILE", phonenumbers.TOLL_FREE: "TOLL_FREE",
+		phonenumbers.PREMIUM_RATE: "PREMIUM_RATE", phonenumbers.SHARED_COST: "SHARED_COST", phonenumbers.VOIP: "VOIP",
+		phonenumbers.PERSONAL_NUMBER: "PERSONAL_NUMBER", phonenumbers.PAGER: "PAGER", phonenumbers.UAN: "UAN",
+		phonenumbers.VOICEMAIL: "VOICEMAIL",
+	}
+	callers := []string{"US", "GB", "AU", "DE", "JP", "RU", "NZ", "IN", "FR", "CN"}
+	var checked, nationalMismatch int
+	for _, iso := range e164.Countries() {
+		for typ, typName := range types {
+			ex := phonenumbers.GetExampleNumberForType(iso, typ)
+			if ex == nil {
+				continue
+			}
+			want := phonenumbers.Format(ex, phonenumbers.E164)
+			checked++
+			n, err := e164.ParseNumber(want)
+			if err != nil {
+				t.Errorf("%s %v: ParseNumber(%q): %v", iso, typ, want, err)
+				continue
+			}
+			if n.String() != want {
+				t.Errorf("%s: ParseNumber(%q) = %s", iso, want, n)
+			}
+			national := phonenumbers.Format(ex, phonenumbers.NATIONAL)
+			d, err := e164.ParseDial(national, iso)
+			if err != nil || d.Number.String() != want {
+				nationalMismatch++
+				if !knownNationalMisreads[iso+" "+typName] {
+					t.Errorf("%s %s: ParseDial(%q) = %v, %v; want %s", iso, typName, national, d.Number, err, want)
+				}
+			}
+			for _, from := range callers {
+				dial := phonenumbers.FormatOutOfCountryCallingNumber(ex, from)
+				d, err := e164.ParseDial(dial, from)
+				if phonenumbers.GetRegionCodeForNumber(ex) == from || phonenumbers.GetCountryCodeForRegion(from) == int(ex.GetCountryCode()) {
+					continue // dialled as a national number: covered above
+				}
+				if err != nil || d.Number.String() != want {
+					t.Errorf("%s %v from %s: ParseDial(%q) = %v, %v; want %s", iso, typ, from, dial, d.Number, err, want)
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d example numbers checked", checked)
+	}
+	t.Logf("%d example numbers, %d national formats misread", checked, nationalMismatch)
+}
+
+// knownNationalMisreads are libphonenumber example numbers whose national
+// format ParseDial does not read as libphonenumber does: Argentine mobiles
+// dialled as 0 + area code + 15 (libphonenumber rewrites them with a
+// transform rule; ParseDial reads a different, well-formed number), a German
+// 164 paging number, Kiribati and a Zambian number written without the trunk
+// prefix although the metadata's formats put it in.
+var knownNationalMisreads = map[string]bool{
+	"AR MOBILE": true, "DE PAGER": true, "KI FIXED_LINE": true, "KI MOBILE": true, "KI VOIP": true, "ZM VOIP": true,
+}
+
+// TestEmergencyAgainstLibphonenumber checks every listed emergency number is
+// one libphonenumber knows (or one of Tollgate's own guarantees).
+func TestEmergencyAgainstLibphonenumber(t *testing.T) {
+	for _, iso := range e164.Countries() {
+		c, _ := e164.CountryInfo(iso)
+		for _, num := range c.Emergency {
+			if !phonenumbers.IsEmergencyNumber(num, iso) && !slices.Contains(extraEmergencyFor(iso), num) {
+				t.Errorf("%s: %s is not an emergency number for libphonenumber", iso, num)
+			}
+		}
+	}
+}
+
+func extraEmergencyFor(iso string) []string {
+	out := slices.Clone(extraEmergency[iso])
+	if slices.Contains(euEEA, iso) {
+		out = append(out, "112")
+	}
+	if slices.Contains(phonenumbers.GetRegionCodesForCountryCode(1), iso) {
+		out = append(out, "911")
+	}
+	return out
+}
