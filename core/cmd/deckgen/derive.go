@@ -281,7 +281,7 @@ type prefixRow struct {
 	label  label
 }
 
-// entries lists the live (member, type) pairs in ownership order and stops
+// liveEntries lists the live (member, type) pairs in ownership order and stops
 // after a member that owns the digits by its leading digits.
 func liveEntries(cc callingCode, states []memberState, depth int) []entry {
 	var out []entry
@@ -308,7 +308,7 @@ func liveEntries(cc callingCode, states []memberState, depth int) []entry {
 // "landline or mobile".
 func resolve(cc callingCode, es []entry) label {
 	first := es[0].member
-	var has [6]bool
+	var has [deck.KindPremium + 1]bool
 	for _, e := range es {
 		if e.member == first {
 			has[e.typ.kind] = true
@@ -357,9 +357,12 @@ func determined(cc callingCode, es []entry) (label, bool) {
 	return want, true
 }
 
+// key identifies a search node for memoisation: the states of every
+// automaton and the depth (the length checks depend on it). Two prefixes with
+// the same key have the same subtree, relative to themselves.
 func (dv *deriver) key(states []memberState, depth int) string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(dv.maxDepth - depth))
+	b.WriteString(strconv.Itoa(depth))
 	for _, st := range states {
 		b.WriteByte('|')
 		b.WriteString(strconv.Itoa(st.ldStatus))
@@ -372,10 +375,6 @@ func (dv *deriver) key(states []memberState, depth int) string {
 			stateKey(&b, s)
 		}
 	}
-	// lengths matter through depth; include it when any automaton has a
-	// length restriction (all of libphonenumber's do)
-	b.WriteString("@")
-	b.WriteString(strconv.Itoa(depth))
 	return b.String()
 }
 

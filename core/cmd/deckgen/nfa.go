@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math/bits"
 	"regexp/syntax"
 	"slices"
 	"strconv"
@@ -31,8 +30,7 @@ type automaton struct {
 	// for each rune/match instruction: bit k set if k more digits can lead to
 	// acceptance
 	tail []uint32
-	// digit transitions from a rune instruction: next[pc][d] is the closure
-	// of its successor if digit d matches, nil otherwise
+	// the initial state: the closure of the program's start
 	start []uint32
 	// prefixOnly marks a leading-digits pattern: acceptance means "a prefix
 	// of the number matched", lengths are ignored.
@@ -211,21 +209,10 @@ func (a *automaton) possible(prefix string) bool {
 	return a.alive(s, len(prefix))
 }
 
-// key appends a compact encoding of state s to b, for memoisation.
+// stateKey appends a compact encoding of state s to b, for memoisation.
 func stateKey(b *strings.Builder, s []uint32) {
 	for _, pc := range s {
 		b.WriteString(strconv.FormatUint(uint64(pc), 36))
 		b.WriteByte(',')
 	}
-}
-
-// lengthsOf returns the lengths set in mask, for diagnostics.
-func lengthsOf(mask uint32) []int {
-	var out []int
-	for mask != 0 {
-		i := bits.TrailingZeros32(mask)
-		out = append(out, i)
-		mask &^= 1 << uint(i)
-	}
-	return out
 }

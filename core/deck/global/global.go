@@ -11,10 +11,12 @@
 //   - global.snapshot: the same deck as a core/deck msgp snapshot, embedded
 //     here and loaded by the edge and the browser.
 //
-// Regenerate with `make deck`; `make test` checks that the committed files
+// Regenerate with `make deck` (or `go generate ./core/...`); `make test` checks that the committed files
 // are what the generator produces. libphonenumber itself is linked only into
 // the generator, never into a program importing this package.
 package global
+
+//go:generate go run ../../cmd/deckgen -prices prices.csv -out .
 
 import (
 	_ "embed"
