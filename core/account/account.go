@@ -530,6 +530,15 @@ func (a *Account) UsageAt(t time.Time) Usage {
 	return u
 }
 
+// availUnits is the pay-as-you-go budget left, in money units, for a call
+// in the current period (same) or a later one.
+func (a *Account) availUnits(same bool) int64 {
+	if same {
+		return max(a.capUnits-a.paygSpent-a.heldMoney, 0)
+	}
+	return max(a.capUnits-a.heldMoney, 0)
+}
+
 func monthStart(p int32, loc *time.Location) time.Time {
 	return time.Date(int(p/12), time.Month(p%12+1), 1, 0, 0, 0, 0, loc)
 }

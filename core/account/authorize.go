@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/core/e164"
 )
@@ -151,6 +152,20 @@ type Rates interface {
 	Lookup(digits string, at time.Time) (deck.Row, bool)
 }
 
+// lookup finds the row for n. For the deck's own index it formats the
+// digits into a stack buffer, saving the allocation of Number.Digits.
+func lookup(rates Rates, n e164.Number, at time.Time) (deck.Row, bool) {
+	if ix, ok := rates.(*deck.Index); ok {
+		var buf [24]byte
+		b := n.AppendTo(buf[:0])
+		if len(b) < 2 {
+			return deck.Row{}, false
+		}
+		return ix.Lookup(string(b[1:]), at)
+	}
+	return rates.Lookup(n.Digits(), at)
+}
+
 // coverable reports whether packages and bundles cover a number kind:
 // landline and mobile numbers (and toll-free numbers abroad) are; premium
 // and "other" numbers always go to the rate card.
@@ -207,7 +222,7 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 	if !req.Dialled.Number.IsValid() {
 		return Decision{Reason: DeniedInvalidNumber}
 	}
-	row, ok := rates.Lookup(req.Dialled.Number.Digits(), req.Start)
+	row, ok := lookup(rates, req.Dialled.Number, req.Start)
 	if !ok {
 		return Decision{Reason: DeniedNoRoute}
 	}
@@ -251,7 +266,9 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 			d.Allowed, d.Reason, d.Cover, d.BundleSeconds, d.MaxSeconds = true, ReasonBundle, CoverBundle, b, b
 			if (a.settings.Overspend || !enforce) && b < limit {
 				if enforce && a.settings.Capped {
-					d.MaxSeconds = max(b, min(limit, row.Tariff.MaxSeconds(avail.Add(row.Tariff.Price(b)))))
+					// Longest d with Price(d) − Price(b) ≤ avail.
+					budget := decimal.New(a.availUnits(same)+row.Tariff.Price(b).Shift(core.CallPlaces).IntPart(), unitExp)
+					d.MaxSeconds = max(b, min(limit, row.Tariff.MaxSeconds(budget)))
 				} else {
 					d.MaxSeconds = limit
 				}
