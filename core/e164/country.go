@@ -39,11 +39,11 @@ type callingCodeRow struct {
 // policy, not libphonenumber data: police non-emergency and health advice
 // lines and the harmonised European 116 helplines.
 var essential = map[string][]string{
-	"GB": {"101", "105", "111", "116000", "116123"},
+	"GB": {"101", "105", "111", "116000", "116123"}, // police non-emergency, power cut, NHS, missing children, Samaritans
 	"IE": {"116000", "116123"},
-	"DE": {"116000", "116117", "116111"},
-	"FR": {"116000", "116111", "116117"},
-	"US": {"988"},
+	"DE": {"116000", "116111", "116117"}, // 116117: out-of-hours doctor
+	"FR": {"116000"},
+	"US": {"988"}, // suicide and crisis lifeline
 	"CA": {"988"},
 }
 

@@ -144,6 +144,25 @@ func TestEmergencyAgainstLibphonenumber(t *testing.T) {
 	}
 }
 
+// TestEssentialAgainstLibphonenumber checks the hand-written essential
+// short numbers are short numbers libphonenumber knows in that region.
+func TestEssentialAgainstLibphonenumber(t *testing.T) {
+	n := 0
+	for _, iso := range e164.Countries() {
+		c, _ := e164.CountryInfo(iso)
+		for _, num := range c.Essential {
+			n++
+			p, err := phonenumbers.Parse(num, iso)
+			if err != nil || !phonenumbers.IsValidShortNumberForRegion(p, iso) {
+				t.Errorf("%s: %s is not a valid short number for libphonenumber (%v)", iso, num, err)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no essential numbers")
+	}
+}
+
 func extraEmergencyFor(iso string) []string {
 	out := slices.Clone(extraEmergency[iso])
 	if slices.Contains(euEEA, iso) {
