@@ -223,10 +223,17 @@ type memberState struct {
 // result is the derivation of a subtree: every valid number below resolves to
 // the label of the longest matching relative prefix in rows, else to def.
 // A dead result has no valid numbers at all.
+//
+// shadowed lists (sorted) the labels of complete numbers in the subtree that
+// are also proper prefixes of longer numbers and get a different answer from
+// the deck than from libphonenumber: prefixes cannot tell numbers apart by
+// their length (Vanuatu's five-digit toll-free 81[18]xx against seven-digit
+// mobiles).
 type result struct {
-	dead bool
-	def  label
-	rows []relRow
+	dead     bool
+	def      label
+	rows     []relRow
+	shadowed []label
 }
 
 type relRow struct {
@@ -237,12 +244,14 @@ type relRow struct {
 // entry is one live (member, type) pair at a node.
 type entry struct {
 	member int
+	index  int // of typ in the member's types
 	typ    typedAutomaton
 }
 
-// derive returns the rows of calling code cc: the first row is the catch-all
-// for the code itself, then full-digit prefixes sorted.
-func (dv *deriver) derive(cc callingCode) []prefixRow {
+// derive returns the rows of calling code cc, sorted (the catch-all for the
+// code itself first), and the labels of shadowed complete numbers (see
+// result).
+func (dv *deriver) derive(cc callingCode) ([]prefixRow, []label) {
 	dv.memo = map[string]*result{}
 	states := make([]memberState, len(cc.members))
 	for i, m := range cc.members {
@@ -265,20 +274,30 @@ func (dv *deriver) derive(cc callingCode) []prefixRow {
 	if r.dead {
 		// A code without any typed numbers: one catch-all row for its main
 		// region.
-		return []prefixRow{{prefix: code, label: label{cc.members[0].region, deck.KindOther}}}
+		return []prefixRow{{prefix: code, label: label{cc.members[0].region, deck.KindOther}}}, nil
 	}
 	out = append(out, prefixRow{prefix: code, label: r.def})
 	for _, rr := range r.rows {
 		out = append(out, prefixRow{prefix: code + rr.rel, label: rr.label})
 	}
 	slices.SortFunc(out, func(a, b prefixRow) int { return strings.Compare(a.prefix, b.prefix) })
-	return out
+	return out, r.shadowed
 }
 
 // prefixRow is one derived deck prefix (calling code included).
 type prefixRow struct {
 	prefix string
 	label  label
+}
+
+// mergeLabels returns the sorted union of two sorted label sets.
+func mergeLabels(a, b []label) []label {
+	if len(b) == 0 {
+		return a
+	}
+	out := append(slices.Clone(a), b...)
+	slices.SortFunc(out, compareLabels)
+	return slices.Compact(out)
 }
 
 // liveEntries lists the live (member, type) pairs in ownership order and stops
@@ -292,7 +311,7 @@ func liveEntries(cc callingCode, states []memberState, depth int) []entry {
 		}
 		for j, t := range m.types {
 			if s := st.types[j]; s != nil && t.auto.alive(s, depth) {
-				out = append(out, entry{member: i, typ: t})
+				out = append(out, entry{member: i, index: j, typ: t})
 			}
 		}
 		if st.ldStatus == ldMatched {
@@ -451,10 +470,22 @@ func (dv *deriver) searchUncached(cc callingCode, states []memberState, depth in
 		}
 	}
 	out := &result{def: def}
+	var complete []entry
+	for _, e := range es {
+		if s := states[e.member].types[e.index]; e.typ.auto.accepted(s) && e.typ.auto.allows(depth) {
+			complete = append(complete, e)
+		}
+	}
+	if len(complete) > 0 {
+		if l := resolve(cc, complete); l != def {
+			out.shadowed = []label{l}
+		}
+	}
 	for d, c := range children {
 		if c.dead {
 			continue
 		}
+		out.shadowed = mergeLabels(out.shadowed, c.shadowed)
 		digit := string(rune('0' + d))
 		if c.def != def {
 			out.rows = append(out.rows, relRow{digit, c.def})

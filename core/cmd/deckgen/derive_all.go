@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -10,7 +11,9 @@ import (
 // deriveAll derives the prefixes of every calling code libphonenumber
 // knows, the non-geographic ones (+800, +881, ...) included, sorted by
 // prefix.
-func deriveAll(maxDepth int) ([]prefixRow, error) {
+// The second result lists the (country, kind) of complete numbers shadowed by
+// longer numbers of another kind or country (see result).
+func deriveAll(maxDepth int) ([]prefixRow, []label, error) {
 	var codes []int
 	for cc := range phonenumbers.GetSupportedCallingCodes() {
 		codes = append(codes, cc)
@@ -18,23 +21,16 @@ func deriveAll(maxDepth int) ([]prefixRow, error) {
 	slices.Sort(codes)
 	dv := newDeriver(maxDepth)
 	var out []prefixRow
+	var shadowed []label
 	for _, code := range codes {
 		cc, err := dv.loadCallingCode(code)
 		if err != nil {
-			return nil, fmt.Errorf("calling code %d: %w", code, err)
+			return nil, nil, fmt.Errorf("calling code %d: %w", code, err)
 		}
-		out = append(out, dv.derive(cc)...)
+		rows, n := dv.derive(cc)
+		out = append(out, rows...)
+		shadowed = mergeLabels(shadowed, n)
 	}
-	slices.SortFunc(out, func(a, b prefixRow) int { return cmpString(a.prefix, b.prefix) })
-	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	slices.SortFunc(out, func(a, b prefixRow) int { return strings.Compare(a.prefix, b.prefix) })
+	return out, shadowed, nil
 }

@@ -137,7 +137,10 @@ func TestDeriveAgreesWithReference(t *testing.T) {
 		}
 		cc.members = append(cc.members, m)
 	}
-	rows := dv.derive(cc)
+	rows, shadowed := dv.derive(cc)
+	if len(shadowed) != 0 {
+		t.Errorf("shadowed numbers %v in a plan of four-digit numbers", shadowed)
+	}
 	byPrefix := map[string]label{}
 	for _, r := range rows {
 		byPrefix[r.prefix] = r.label

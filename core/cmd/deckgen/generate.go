@@ -26,19 +26,26 @@ var effectiveFrom = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // generate derives every prefix and prices it with the price list.
 func generate(prices io.Reader) (*deck.Deck, error) {
+	d, _, err := generateCounting(prices)
+	return d, err
+}
+
+// generateCounting is generate that also returns the (country, kind) of
+// complete numbers the deck cannot tell apart from longer ones by prefix.
+func generateCounting(prices io.Reader) (*deck.Deck, []label, error) {
 	pl, err := parsePriceList(prices)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	derived, err := deriveAll(maxDepth)
+	derived, shadowed, err := deriveAll(maxDepth)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d := &deck.Deck{Version: Version, Currency: "USD", Rows: make([]deck.Row, 0, len(derived))}
 	for _, pr := range derived {
 		t, err := pl.tariff(pr.label.country, pr.label.kind, pr.prefix)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		d.Rows = append(d.Rows, deck.Row{
 			Prefix:        pr.prefix,
@@ -50,9 +57,9 @@ func generate(prices io.Reader) (*deck.Deck, error) {
 		})
 	}
 	if err := d.Validate(); err != nil {
-		return nil, fmt.Errorf("generated deck is invalid: %w", err)
+		return nil, nil, fmt.Errorf("generated deck is invalid: %w", err)
 	}
-	return d, nil
+	return d, shadowed, nil
 }
 
 // kindNames are the kinds as they read in destination names.

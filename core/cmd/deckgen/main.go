@@ -86,7 +86,7 @@ func run(pricesPath, outDir string, stats bool, w io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	d, err := generate(f)
+	d, shadowed, err := generateCounting(f)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func run(pricesPath, outDir string, stats bool, w io.Writer) error {
 		return err
 	}
 	if stats {
-		return printStats(w, d, csvBytes, snap)
+		return printStats(w, d, shadowed, csvBytes, snap)
 	}
 	for _, file := range []struct {
 		name string
@@ -150,7 +150,7 @@ func render(d *deck.Deck) (csvBytes, snapshot []byte, err error) {
 }
 
 // printStats prints what `make bench-deck` reports about the generated deck.
-func printStats(w io.Writer, d *deck.Deck, csvBytes, snap []byte) error {
+func printStats(w io.Writer, d *deck.Deck, shadowed []label, csvBytes, snap []byte) error {
 	perKind := map[deck.Kind]int{}
 	for _, r := range d.Rows {
 		perKind[r.Kind]++
@@ -159,6 +159,11 @@ func printStats(w io.Writer, d *deck.Deck, csvBytes, snap []byte) error {
 	for k := deck.KindOther; k.IsValid(); k++ {
 		fmt.Fprintf(w, "  %-20s %6d\n", k, perKind[k])
 	}
+	fmt.Fprintf(w, "numbers a prefix cannot tell from longer ones of another kind (%d):", len(shadowed))
+	for _, l := range shadowed {
+		fmt.Fprintf(w, " %s/%s", l.country, l.kind)
+	}
+	fmt.Fprintln(w)
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	zw.Write(snap)

@@ -196,6 +196,11 @@ func (a *automaton) accepted(s []uint32) bool {
 	return false
 }
 
+// allows reports whether a complete number of n digits has an allowed length.
+func (a *automaton) allows(n int) bool {
+	return a.lengths == 0 || (n < maxNumberLen && a.lengths&(1<<uint(n)) != 0)
+}
+
 // possible is the slow, obvious reference of the prefix test used by the
 // tests: it walks the state digit by digit.
 func (a *automaton) possible(prefix string) bool {
