@@ -147,8 +147,10 @@ type Account struct {
 	period     int32 // months since year 0 in the account's zone: y*12 + m - 1
 	bundleUsed int64 // seconds, always whole minutes
 	paygSpent  int64 // money units (10^-4)
+	paygSecs   int64 // seconds charged at the rate card
 	prevBundle int64
 	prevPAYG   int64
+	prevSecs   int64
 
 	reservations map[string]*reservation
 	heldBundle   int64 // seconds held by reservations
@@ -439,7 +441,7 @@ func (a *Account) Subscriptions() []Subscription { return slices.Clone(a.subs) }
 // SetQuantity sets how many of an account-level product the account has;
 // 0 removes it. Bundles add their minutes to the one pooled bucket.
 func (a *Account) SetQuantity(code string, qty int) error {
-	if _, err := a.cat.productOf("product", code, CategoryBundle, CategoryBYOC, CategoryHosting, CategoryProvisioning, CategoryUser); err != nil {
+	if _, err := a.cat.productOf("product", code, CategoryBundle, CategoryBYOC, CategoryHosting, CategoryProvisioning); err != nil {
 		return err
 	}
 	if qty < 0 || qty > 100_000 {
@@ -495,11 +497,11 @@ func (a *Account) roll(t time.Time) {
 	case p <= a.period:
 		return
 	case p == a.period+1:
-		a.prevBundle, a.prevPAYG = a.bundleUsed, a.paygSpent
+		a.prevBundle, a.prevPAYG, a.prevSecs = a.bundleUsed, a.paygSpent, a.paygSecs
 	default:
-		a.prevBundle, a.prevPAYG = 0, 0
+		a.prevBundle, a.prevPAYG, a.prevSecs = 0, 0, 0
 	}
-	a.period, a.bundleUsed, a.paygSpent = p, 0, 0
+	a.period, a.bundleUsed, a.paygSpent, a.paygSecs = p, 0, 0, 0
 	a.forget()
 	a.refresh()
 }
@@ -510,6 +512,7 @@ type Usage struct {
 	BundleMinutes int             // pooled bundle minutes used
 	BundleSize    int             // minutes in the pool
 	PAYG          decimal.Decimal // pay-as-you-go spend
+	PAYGMinutes   int             // pay-as-you-go seconds charged, in minutes rounded up
 	HeldMinutes   int             // bundle minutes held by calls in progress
 	HeldPAYG      decimal.Decimal // pay-as-you-go money held by calls in progress
 }
@@ -523,9 +526,9 @@ func (a *Account) UsageAt(t time.Time) Usage {
 		HeldMinutes: int(a.heldBundle / 60), HeldPAYG: fromUnits(a.heldMoney), PAYG: decimal.Zero}
 	switch p {
 	case a.period:
-		u.BundleMinutes, u.PAYG = int(a.bundleUsed/60), fromUnits(a.paygSpent)
+		u.BundleMinutes, u.PAYG, u.PAYGMinutes = int(a.bundleUsed/60), fromUnits(a.paygSpent), int((a.paygSecs+59)/60)
 	case a.period - 1:
-		u.BundleMinutes, u.PAYG = int(a.prevBundle/60), fromUnits(a.prevPAYG)
+		u.BundleMinutes, u.PAYG, u.PAYGMinutes = int(a.prevBundle/60), fromUnits(a.prevPAYG), int((a.prevSecs+59)/60)
 	}
 	return u
 }

@@ -54,7 +54,7 @@ func (a *Account) Snapshot() Snapshot {
 		Location: a.loc.String(), Overspend: a.settings.Overspend, RateCard: a.settings.RateCard,
 		Capped: a.settings.Capped, Cap: a.settings.Cap, Thresholds: slices.Clone(a.settings.Thresholds),
 		CallLimit: a.settings.CallLimit, Period: a.period, BundleUsed: a.bundleUsed, PAYGSpent: a.paygSpent,
-		PrevBundle: a.prevBundle, PrevPAYG: a.prevPAYG,
+		PrevBundle: a.prevBundle, PrevPAYG: a.prevPAYG, PAYGSeconds: a.paygSecs, PrevSeconds: a.prevSecs,
 	}
 	for _, u := range a.users {
 		s.Users = append(s.Users, SnapshotUser{ID: u.ID, Name: u.Name, Privileges: uint8(u.Privileges), Plan: u.Plan, Packages: slices.Clone(u.Packages)})
@@ -184,12 +184,13 @@ func FromSnapshot(cat *Catalog, s Snapshot) (*Account, error) {
 	if s.Period < 0 || s.Period > 12*10000 {
 		return nil, bad("period %d out of range", s.Period)
 	}
-	for _, v := range []int64{s.BundleUsed, s.PAYGSpent, s.PrevBundle, s.PrevPAYG} {
+	for _, v := range []int64{s.BundleUsed, s.PAYGSpent, s.PrevBundle, s.PrevPAYG, s.PAYGSeconds, s.PrevSeconds} {
 		if v < 0 || v > maxCounter {
 			return nil, bad("usage counter %d out of range", v)
 		}
 	}
 	a.period, a.bundleUsed, a.paygSpent, a.prevBundle, a.prevPAYG = s.Period, s.BundleUsed, s.PAYGSpent, s.PrevBundle, s.PrevPAYG
+	a.paygSecs, a.prevSecs = s.PAYGSeconds, s.PrevSeconds
 	if len(s.Reservations) > MaxReservations {
 		return nil, bad("too many reservations")
 	}

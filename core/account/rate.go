@@ -142,10 +142,11 @@ func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 		a.release(res)
 	}
 	p := a.periodOf(c.Start)
-	bundle, payg := &a.bundleUsed, &a.paygSpent
+	bundle, payg, secs := &a.bundleUsed, &a.paygSpent, &a.paygSecs
 	if p == a.period-1 {
-		bundle, payg = &a.prevBundle, &a.prevPAYG
+		bundle, payg, secs = &a.prevBundle, &a.prevPAYG, &a.prevSecs
 	}
+	*secs += int64(r.PAYGSeconds)
 	b0, m0 := *bundle, *payg
 	*bundle += int64(r.BundleMinutes) * 60
 	*payg += cost

@@ -73,8 +73,10 @@ type Snapshot struct {
 	Period       int32                 `msg:"period"`
 	BundleUsed   int64                 `msg:"bundle_used"`
 	PAYGSpent    int64                 `msg:"payg_spent"`
+	PAYGSeconds  int64                 `msg:"payg_secs"`
 	PrevBundle   int64                 `msg:"prev_bundle"`
 	PrevPAYG     int64                 `msg:"prev_payg"`
+	PrevSeconds  int64                 `msg:"prev_secs"`
 	Reservations []SnapshotReservation `msg:"reservations"`
 	Rated        []SnapshotRated       `msg:"rated"`
 }

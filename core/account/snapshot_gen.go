@@ -268,6 +268,12 @@ func (z *Snapshot) DecodeMsg(dc *msgp.Reader) (err error) {
 				err = msgp.WrapError(err, "PAYGSpent")
 				return
 			}
+		case "payg_secs":
+			z.PAYGSeconds, err = dc.ReadInt64()
+			if err != nil {
+				err = msgp.WrapError(err, "PAYGSeconds")
+				return
+			}
 		case "prev_bundle":
 			z.PrevBundle, err = dc.ReadInt64()
 			if err != nil {
@@ -278,6 +284,12 @@ func (z *Snapshot) DecodeMsg(dc *msgp.Reader) (err error) {
 			z.PrevPAYG, err = dc.ReadInt64()
 			if err != nil {
 				err = msgp.WrapError(err, "PrevPAYG")
+				return
+			}
+		case "prev_secs":
+			z.PrevSeconds, err = dc.ReadInt64()
+			if err != nil {
+				err = msgp.WrapError(err, "PrevSeconds")
 				return
 			}
 		case "reservations":
@@ -339,9 +351,9 @@ func (z *Snapshot) DecodeMsg(dc *msgp.Reader) (err error) {
 
 // EncodeMsg implements msgp.Encodable
 func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
-	// map header, size 22
+	// map header, size 24
 	// write "v"
-	err = en.Append(0xde, 0x0, 0x16, 0xa1, 0x76)
+	err = en.Append(0xde, 0x0, 0x18, 0xa1, 0x76)
 	if err != nil {
 		return
 	}
@@ -577,6 +589,16 @@ func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 		err = msgp.WrapError(err, "PAYGSpent")
 		return
 	}
+	// write "payg_secs"
+	err = en.Append(0xa9, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x65, 0x63, 0x73)
+	if err != nil {
+		return
+	}
+	err = en.WriteInt64(z.PAYGSeconds)
+	if err != nil {
+		err = msgp.WrapError(err, "PAYGSeconds")
+		return
+	}
 	// write "prev_bundle"
 	err = en.Append(0xab, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
 	if err != nil {
@@ -595,6 +617,16 @@ func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 	err = en.WriteInt64(z.PrevPAYG)
 	if err != nil {
 		err = msgp.WrapError(err, "PrevPAYG")
+		return
+	}
+	// write "prev_secs"
+	err = en.Append(0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x73, 0x65, 0x63, 0x73)
+	if err != nil {
+		return
+	}
+	err = en.WriteInt64(z.PrevSeconds)
+	if err != nil {
+		err = msgp.WrapError(err, "PrevSeconds")
 		return
 	}
 	// write "reservations"
@@ -637,9 +669,9 @@ func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 // MarshalMsg implements msgp.Marshaler
 func (z *Snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
-	// map header, size 22
+	// map header, size 24
 	// string "v"
-	o = append(o, 0xde, 0x0, 0x16, 0xa1, 0x76)
+	o = append(o, 0xde, 0x0, 0x18, 0xa1, 0x76)
 	o = msgp.AppendInt(o, z.Version)
 	// string "id"
 	o = append(o, 0xa2, 0x69, 0x64)
@@ -731,12 +763,18 @@ func (z *Snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 	// string "payg_spent"
 	o = append(o, 0xaa, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x70, 0x65, 0x6e, 0x74)
 	o = msgp.AppendInt64(o, z.PAYGSpent)
+	// string "payg_secs"
+	o = append(o, 0xa9, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x65, 0x63, 0x73)
+	o = msgp.AppendInt64(o, z.PAYGSeconds)
 	// string "prev_bundle"
 	o = append(o, 0xab, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
 	o = msgp.AppendInt64(o, z.PrevBundle)
 	// string "prev_payg"
 	o = append(o, 0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x70, 0x61, 0x79, 0x67)
 	o = msgp.AppendInt64(o, z.PrevPAYG)
+	// string "prev_secs"
+	o = append(o, 0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x73, 0x65, 0x63, 0x73)
+	o = msgp.AppendInt64(o, z.PrevSeconds)
 	// string "reservations"
 	o = append(o, 0xac, 0x72, 0x65, 0x73, 0x65, 0x72, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73)
 	o = msgp.AppendArrayHeader(o, uint32(len(z.Reservations)))
@@ -1017,6 +1055,12 @@ func (z *Snapshot) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "PAYGSpent")
 				return
 			}
+		case "payg_secs":
+			z.PAYGSeconds, bts, err = msgp.ReadInt64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "PAYGSeconds")
+				return
+			}
 		case "prev_bundle":
 			z.PrevBundle, bts, err = msgp.ReadInt64Bytes(bts)
 			if err != nil {
@@ -1027,6 +1071,12 @@ func (z *Snapshot) UnmarshalMsg(bts []byte) (o []byte, err error) {
 			z.PrevPAYG, bts, err = msgp.ReadInt64Bytes(bts)
 			if err != nil {
 				err = msgp.WrapError(err, "PrevPAYG")
+				return
+			}
+		case "prev_secs":
+			z.PrevSeconds, bts, err = msgp.ReadInt64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "PrevSeconds")
 				return
 			}
 		case "reservations":
@@ -1108,7 +1158,7 @@ func (z *Snapshot) Msgsize() (s int) {
 	for za0005 := range z.Dues {
 		s += z.Dues[za0005].Msgsize()
 	}
-	s += 7 + msgp.Int32Size + 12 + msgp.Int64Size + 11 + msgp.Int64Size + 12 + msgp.Int64Size + 10 + msgp.Int64Size + 13 + msgp.ArrayHeaderSize
+	s += 7 + msgp.Int32Size + 12 + msgp.Int64Size + 11 + msgp.Int64Size + 10 + msgp.Int64Size + 12 + msgp.Int64Size + 10 + msgp.Int64Size + 10 + msgp.Int64Size + 13 + msgp.ArrayHeaderSize
 	for za0006 := range z.Reservations {
 		s += z.Reservations[za0006].Msgsize()
 	}

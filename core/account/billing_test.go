@@ -1,0 +1,54 @@
+package account_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core/billing"
+)
+
+func TestBillingItems(t *testing.T) {
+	a := busyAccount(t)
+	var got []string
+	for _, it := range a.BillingItems() {
+		got = append(got, fmt.Sprintf("%s×%d@%s", it.Code, it.Quantity, it.UnitPrice))
+	}
+	want := []string{"line-local×1@6", "line-local-annual×1@5", "service-number×1@4", "user×4@12", "byoc×4@3.5",
+		"provisioning×1@25", "pkg-au-nz×1@15", "pkg-global×1@45", "bundle-300×1@10"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("items\n got %v\nwant %v", got, want)
+	}
+	// Unassigning a number keeps it billed; releasing it stops the line.
+	must(t, a.UnassignLine("+442079460000"))
+	if n := len(a.BillingItems()); n != 9 {
+		t.Fatalf("%d items after unassign", n)
+	}
+}
+
+func TestInvoiceInput(t *testing.T) {
+	a := busyAccount(t)
+	cycle := billing.MonthlyCycle(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.UTC, 1)
+	in := a.InvoiceInput(cycle)
+	if len(in.Overage) != 2 {
+		t.Fatalf("overage %+v", in.Overage)
+	}
+	// November's pay-as-you-go (one 95 s AU mobile call, 2 × 0.38) and the
+	// remainder of the annual number released on 10 November: 2 months + 20/30.
+	if o := in.Overage[0]; o.Code != "payg" || o.Minutes != 2 || !o.Amount.Equal(money("0.76")) {
+		t.Errorf("payg overage %+v", o)
+	}
+	if o := in.Overage[1]; o.Code != "line-local-annual" || !o.Amount.Equal(money("13.33")) {
+		t.Errorf("contract remainder %+v", o)
+	}
+	inv, err := billing.BuildInvoice(in)
+	must(t, err)
+	if !inv.Total.Equal(money("186.09")) {
+		t.Errorf("invoice total %s, want 186.09 (172 subscriptions + 0.76 + 13.33)", inv.Total)
+	}
+	// The January invoice has no overage left from November.
+	jan := a.InvoiceInput(cycle.Next())
+	if len(jan.Overage) != 0 {
+		t.Errorf("January overage %+v", jan.Overage)
+	}
+}
