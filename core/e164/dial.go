@@ -45,10 +45,15 @@ func (d Dialled) String() string {
 //     "011 61 2 9999 9999" from the US, "0011 61 2 9999 9999" from AU;
 //   - otherwise the number is national: "020 7946 0000" with GB, "02 9999
 //     9999" with AU, "(212) 555-0100" or "1 212 555 0100" with US (the trunk
-//     prefix 1 is optional in the NANP); in regions without a trunk prefix
-//     (Italy, Spain, ...) the digits are the national number as they stand.
+//     prefix 1 is optional in the NANP). Numbers the region writes without
+//     its trunk prefix are read without it ("1300 123 456" in AU, "131 2345
+//     6789" in CN), and in regions without a trunk prefix (Italy, Spain, ...)
+//     the digits are the national number as they stand.
 //
-// Spaces and the separators ( ) . - / may appear anywhere. A trunk prefix
+// Where several readings are possible (IDD or trunk prefixes that overlap)
+// the longest prefix giving a valid number wins. Spaces and the separators
+// ( ) . - / ~ (and their usual Unicode look-alikes) may appear anywhere; a
+// single "+" may come before the first digit. A trunk prefix
 // kept after the calling code ("+44 (0)20 7946 0000") is dropped where the
 // numbering plan shows it cannot belong to the number. Letters (vanity
 // numbers, extensions), other characters, more than 15 digits, empty input,

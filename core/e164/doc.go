@@ -14,7 +14,9 @@
 // The country table (calling codes, trunk and IDD prefixes, number lengths and
 // emergency numbers of about 245 regions) is generated from libphonenumber's
 // metadata by ./internal/gencountries; the package itself depends only on the
-// standard library and core.
+// standard library and core. Errors are *core.Error with code core.Invalid and
+// a message fit for the person who dialled. Everything here is safe for
+// concurrent use, and parsing does not allocate unless it fails.
 package e164
 
 //go:generate go run ./internal/gencountries -o countries_gen.go

@@ -140,7 +140,7 @@ func (n *Number) UnmarshalText(text []byte) error {
 
 // ParseNumber parses a number in E.164 form: "+" followed by the calling code
 // and the national significant number, at most 15 digits in all. Spaces and
-// the separators ( ) . - / (and their common Unicode look-alikes) may appear
+// the separators ( ) . - / ~ (and their common Unicode look-alikes) may appear
 // anywhere after the "+": "+44 20 7946 0000" and "+1 (212) 555-0100" are
 // accepted. The calling code must be assigned, and the length and leading
 // digit of the national number must fit its numbering plan. It never
