@@ -1,9 +1,8 @@
 package portal
 
 import (
+	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"sync"
 	"time"
 
@@ -78,30 +77,50 @@ func decodeDeck(b []byte, err error) (*deck.Index, error) {
 	return ix, nil
 }
 
-// fetchDeckSnapshot gets the snapshot from the edge at the page's origin. The
-// service worker answers from its cache when the network is down.
+// fetchDeckSnapshot gets the snapshot from the edge at the page's origin with
+// the browser's fetch (Go's net/http client would add 5 MB to app.wasm). The
+// service worker answers from its cache when the network is down. It blocks
+// the calling goroutine, never the UI.
 func fetchDeckSnapshot() ([]byte, error) {
-	u := *app.Window().URL()
-	u.Path, u.RawQuery, u.Fragment = DeckPath, "", ""
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
+	type result struct {
+		b   []byte
+		err error
 	}
-	req.Header.Set("Accept", "application/msgpack")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("the rates could not be loaded: you seem to be offline and no copy is saved yet")
+	done := make(chan result, 1)
+	var onResponse, onBody, onError app.Func
+	release := func() {
+		onResponse.Release()
+		onBody.Release()
+		onError.Release()
 	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("the rates could not be loaded: the server answered %s", res.Status)
-	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxDeckBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("the rates could not be loaded: %v", err)
-	}
-	if len(b) > maxDeckBytes {
-		return nil, fmt.Errorf("the rates could not be loaded: the deck is larger than %d MB", maxDeckBytes>>20)
-	}
-	return b, nil
+	onError = app.FuncOf(func(this app.Value, args []app.Value) any {
+		done <- result{err: errors.New("the rates could not be loaded: you seem to be offline and no copy is saved yet")}
+		return nil
+	})
+	onBody = app.FuncOf(func(this app.Value, args []app.Value) any {
+		buf := app.Window().Get("Uint8Array").New(args[0])
+		n := buf.Length()
+		if n > maxDeckBytes {
+			done <- result{err: fmt.Errorf("the rates could not be loaded: the deck is larger than %d MB", maxDeckBytes>>20)}
+			return nil
+		}
+		b := make([]byte, n)
+		app.CopyBytesToGo(b, buf)
+		done <- result{b: b}
+		return nil
+	})
+	onResponse = app.FuncOf(func(this app.Value, args []app.Value) any {
+		res := args[0]
+		if !res.Get("ok").Bool() {
+			done <- result{err: fmt.Errorf("the rates could not be loaded: the server answered %d %s", res.Get("status").Int(), res.Get("statusText").String())}
+			return nil
+		}
+		res.Call("arrayBuffer").Call("then", onBody, onError)
+		return nil
+	})
+	opts := map[string]any{"headers": map[string]any{"Accept": "application/msgpack"}}
+	app.Window().Call("fetch", DeckPath, opts).Call("then", onResponse, onError)
+	r := <-done
+	release()
+	return r.b, r.err
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/deck"
 )
@@ -152,3 +153,5 @@ func TestFormatMoney(t *testing.T) {
 		}
 	}
 }
+
+func mustMoney(s string) decimal.Decimal { return core.MustParseMoney(s) }

@@ -143,3 +143,16 @@ func text(t testing.TB, ctx context.Context, sel string) string {
 	}
 	return s
 }
+
+// viewportShot saves what a person sees without scrolling.
+func viewportShot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(artifacts, name+".png"), png, 0o644); err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
+}

@@ -13,7 +13,7 @@ func TestPages(t *testing.T) {
 	ctx := newBrowser(t)
 	pages := []struct{ path, mounted, name, heading string }{
 		{"/", "rate-checker", "rate-checker", "Rate checker"},
-		{"/rates", "rates", "rates-directory", "Rates directory"},
+		{"/rates", "rates", "rates-directory-first", "Rates directory"},
 		{"/packages", "packages", "packages", "Packages"},
 		{"/usage", "usage", "usage", "Usage & billing"},
 		{"/numbers", "numbers", "numbers", "Numbers"},
@@ -25,6 +25,6 @@ func TestPages(t *testing.T) {
 		if got := strings.TrimSpace(text(t, ctx, "h1")); got != p.heading {
 			t.Errorf("%s: heading %q, want %q", p.path, got, p.heading)
 		}
-		screenshot(t, ctx, p.name)
+		viewportShot(t, ctx, p.name)
 	}
 }
