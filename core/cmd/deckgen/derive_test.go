@@ -10,6 +10,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,4 +182,28 @@ func TestDeriveAgreesWithReference(t *testing.T) {
 		fmt.Fprintf(&b, " %s:%s/%s", r.prefix, r.label.country, r.label.kind)
 	}
 	t.Logf("%d rows for %d valid numbers:%s", len(rows), valid, b.String())
+}
+
+// TestDepthLimitNotBinding: maxDepth is only a guard; the derivation of the
+// real metadata converges before it, so a deeper limit changes nothing.
+func TestDepthLimitNotBinding(t *testing.T) {
+	if testing.Short() {
+		t.Skip("derives every plan twice")
+	}
+	a, _, err := deriveAll(maxDepth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := deriveAll(maxDepth + 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a, b) {
+		t.Errorf("maxDepth %d gives %d rows, %d gives %d: the limit binds", maxDepth, len(a), maxDepth+3, len(b))
+	}
+	longest := 0
+	for _, r := range a {
+		longest = max(longest, len(r.prefix))
+	}
+	t.Logf("%d prefixes, the longest of %d digits", len(a), longest)
 }

@@ -58,9 +58,10 @@ import (
 	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
-// maxDepth bounds the national digits of a derived prefix. The derivation
-// converges well before it (every libphonenumber pattern is decided within
-// ten digits); it is a guard against pathological metadata.
+// maxDepth bounds the national digits of a derived prefix. It is a guard
+// against pathological metadata, not a cut: the derivation of the real
+// metadata converges before it (the longest prefix has 9 digits in all;
+// TestDepthLimitNotBinding checks a deeper limit changes nothing).
 const maxDepth = 12
 
 // Output file names in the output directory.
