@@ -261,6 +261,13 @@ func checkNumber(t *testing.T, n Number) {
 	if CallingCodeRegions(n.CallingCode()) == nil {
 		t.Fatalf("%s: calling code %q unknown", s, n.CallingCode())
 	}
+	// Dialled from abroad with the caller's IDD prefix, it is the same number.
+	for _, from := range [...]struct{ home, idd string }{{"US", "011 "}, {"GB", "00 "}, {"AU", "0011 "}, {"JP", "010-"}} {
+		d, err := ParseDial(from.idd+n.Digits(), from.home)
+		if err != nil || d.Number != n {
+			t.Fatalf("ParseDial(%q, %s) = %v, %v; want %s", from.idd+n.Digits(), from.home, d.Number, err, s)
+		}
+	}
 }
 
 func checkNumberParse(t *testing.T, s string) {
