@@ -108,7 +108,8 @@ func hasNumbers(d *phonenumbers.PhoneNumberDesc) bool {
 }
 
 // effectiveLengths intersects a type's possible lengths with the general ones
-// (an empty list inherits the general ones, as in libphonenumber).
+// (an empty list inherits the general ones, as in libphonenumber). An empty
+// result with non-empty inputs means the type has no possible number.
 func effectiveLengths(typ, general []int32) []int32 {
 	if len(typ) == 0 {
 		return general
@@ -159,7 +160,11 @@ func (dv *deriver) loadCallingCode(cc int) (callingCode, error) {
 			if same && nt.kind == deck.KindLandline {
 				c = deck.KindLandlineOrMobile
 			}
-			a, err := dv.automaton(d.GetNationalNumberPattern(), effectiveLengths(d.PossibleLength, general), false)
+			lengths := effectiveLengths(d.PossibleLength, general)
+			if len(lengths) == 0 && (len(d.PossibleLength) > 0 || len(general) > 0) {
+				continue // no length is possible for both the type and the region
+			}
+			a, err := dv.automaton(d.GetNationalNumberPattern(), lengths, false)
 			if err != nil {
 				return out, fmt.Errorf("%s %s: %w", region, nt.name, err)
 			}
