@@ -32,7 +32,9 @@ type Settings struct {
 	Home string
 	// Location is the calendar of the account: bundles reset and the
 	// pay-as-you-go cycle restarts at midnight on the 1st in this zone.
-	// nil means UTC.
+	// nil means UTC. It must be an IANA zone (time.LoadLocation), as
+	// snapshots carry it by name; programs without a zoneinfo directory
+	// (Workers, browsers) should import time/tzdata.
 	Location *time.Location
 	// Overspend lets calls continue at the standard rate once the pooled
 	// bundle is used up; without it, outbound calls (other than emergency
@@ -205,6 +207,14 @@ func validateSettings(s *Settings) error {
 		}
 	} else if !s.Cap.IsZero() {
 		return core.FieldErrorf(core.Invalid, "cap", "a cap is set but capping is off")
+	}
+	if l := s.Location; l != nil && l != time.UTC && l.String() != "UTC" {
+		// The zone travels in snapshots by name: it must be an IANA zone.
+		if name := l.String(); name == "Local" || name == "" {
+			return core.FieldErrorf(core.Invalid, "location", "the time zone must be a named IANA zone, not %q", name)
+		} else if _, err := time.LoadLocation(name); err != nil {
+			return core.FieldErrorf(core.Invalid, "location", "unknown time zone %q (is time/tzdata linked in?)", name)
+		}
 	}
 	if len(s.Thresholds) > MaxThresholds {
 		return core.FieldErrorf(core.Invalid, "thresholds", "at most %d thresholds", MaxThresholds)

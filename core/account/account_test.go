@@ -80,6 +80,8 @@ func TestSettingsValidation(t *testing.T) {
 		{"thresholds not ascending", account.Settings{Home: "GB", Thresholds: []int{100, 80}}},
 		{"threshold over 100", account.Settings{Home: "GB", Thresholds: []int{120}}},
 		{"call limit not minutes", account.Settings{Home: "GB", CallLimit: 90}},
+		{"unnamed zone", account.Settings{Home: "GB", Location: time.FixedZone("XYZ", 3600)}},
+		{"local zone", account.Settings{Home: "GB", Location: time.Local}},
 	}
 	for _, tt := range tests {
 		if _, err := account.New("a", account.DemoCatalog(), tt.s); core.ErrorCode(err) != core.Invalid {

@@ -156,3 +156,18 @@ func FuzzDecodeSnapshot(f *testing.F) {
 		}
 	})
 }
+
+func TestSnapshotKeepsZone(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	a := gbAccount(t, func(s *account.Settings) { s.Location = london })
+	b, err := a.EncodeSnapshot()
+	must(t, err)
+	back, err := account.DecodeSnapshot(account.DemoCatalog(), b)
+	must(t, err)
+	if got := back.Settings().Location; got == nil || got.String() != "Europe/London" {
+		t.Fatalf("zone %v", got)
+	}
+}
