@@ -270,3 +270,21 @@ func TestCapThresholdNotices(t *testing.T) {
 		t.Fatalf("notices %v", notices)
 	}
 }
+
+func FuzzParsePrivileges(f *testing.F) {
+	for _, s := range []string{"domestic", "international+premium", "domestic+premium", "", "+", "international+"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := account.ParsePrivileges(s)
+		if err != nil {
+			if core.ErrorCode(err) != core.Invalid {
+				t.Fatalf("code %s", core.ErrorCode(err))
+			}
+			return
+		}
+		if p.String() != s {
+			t.Fatalf("%q parsed to %v, which prints %q", s, p, p)
+		}
+	})
+}
