@@ -125,10 +125,53 @@ type Tenants interface {
 	CreateTenant(ctx context.Context, t Tenant) error
 	// Tenant returns the tenant or a core.NotFound error.
 	Tenant(ctx context.Context, id string) (Tenant, error)
+	// TenantIDs returns the IDs of all tenants, sorted.
+	TenantIDs(ctx context.Context) ([]string, error)
 }
 
 // Ledger is the ledger of record (D1) as the worker uses it.
 type Ledger interface {
 	Keys
 	Tenants
+	CDRs
+}
+
+// Accounts reaches the Durable Object of a tenant's account: it delivers an
+// internal request (path and JSON body) to the object named by the tenant
+// and returns its status and body. The objects serialize everything that
+// must not race: reservations, CDR settlement, usage.
+type Accounts interface {
+	Call(ctx context.Context, tenant, path string, body []byte) (status int, resp []byte, err error)
+}
+
+// CDRRecord is a rated call as the ledger keeps it.
+type CDRRecord struct {
+	Tenant     string
+	CallID     string
+	User       string
+	Dialled    string // E.164 or short number
+	Direction  string // "inbound" or "outbound"
+	Start      time.Time
+	Seconds    int
+	ReceivedAt time.Time
+	Charges    []ChargeRecord
+}
+
+// ChargeRecord is one charge line of a rated call.
+type ChargeRecord struct {
+	CoveredBy string // "free", "package", "bundle", "payg"
+	Quantity  int    // minutes (bundle) or seconds
+	Amount    string // exact decimal
+	Currency  string
+	Cycle     string // the calendar month the call is billed in, "2026-11"
+}
+
+// CDRs is the ledger of rated calls (D1 tables cdrs and charges).
+type CDRs interface {
+	// RecordCDRs stores rated calls with their charges, idempotently by
+	// (tenant, call id): a call already recorded is left as it is. All or
+	// nothing.
+	RecordCDRs(ctx context.Context, recs []CDRRecord) error
+	// CDRCount returns how many calls of the tenant are recorded.
+	CDRCount(ctx context.Context, tenant string) (int, error)
 }

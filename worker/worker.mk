@@ -37,6 +37,9 @@ run-worker: node-deps worker-build
 	@mkdir -p static
 	$(WRANGLER) d1 migrations apply DB --local
 	$(WRANGLER) d1 execute DB --local --file $(WB)/seed/seed.sql
-	$(WRANGLER) kv bulk put --local --binding KV $(WB)/seed/kv.json
+	@while IFS="$$(printf '\t')" read -r key file; do \
+		echo "kv put $$key"; \
+		$(WRANGLER) kv key put --local --binding KV "$$key" --path "$(WB)/seed/$$file" >/dev/null || exit 1; \
+	done < $(WB)/seed/kv.tsv
 	@cat $(WB)/seed/banner.txt
 	$(WRANGLER) dev --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false

@@ -110,6 +110,19 @@ func (d *D1) Tenant(_ context.Context, id string) (worker.Tenant, error) {
 	return worker.Tenant{ID: str(r[0]), Name: str(r[1]), Home: str(r[2]), Currency: str(r[3])}, nil
 }
 
+// TenantIDs implements worker.Tenants.
+func (d *D1) TenantIDs(_ context.Context) ([]string, error) {
+	rows, err := d.query(`SELECT id FROM tenants ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("d1 tenant ids: %w", err)
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = str(r[0])
+	}
+	return ids, nil
+}
+
 // CreateKey implements worker.Keys.
 func (d *D1) CreateKey(_ context.Context, k worker.APIKey) error {
 	if k.ID == "" || k.Tenant == "" {
@@ -155,4 +168,57 @@ func (d *D1) Key(_ context.Context, id string) (worker.APIKey, error) {
 		return worker.APIKey{}, fmt.Errorf("d1 key %q: corrupt created_at", id)
 	}
 	return k, nil
+}
+
+// RecordCDRs implements worker.CDRs in one D1 batch (a transaction).
+func (d *D1) RecordCDRs(_ context.Context, recs []worker.CDRRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	stmts := array.New()
+	add := func(query string, args ...any) error {
+		s, err := d.stmt(query, args...)
+		if err != nil {
+			return err
+		}
+		stmts.Call("push", s)
+		return nil
+	}
+	for _, r := range recs {
+		if r.Tenant == "" || r.CallID == "" {
+			return core.Errorf(core.Invalid, "a CDR needs a tenant and a call id")
+		}
+		err := add(`INSERT INTO cdrs (tenant_id, call_id, user_id, dialled, direction, started_at, seconds, received_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, call_id) DO NOTHING`,
+			r.Tenant, r.CallID, r.User, r.Dialled, r.Direction, r.Start.UTC().Format(time.RFC3339), r.Seconds,
+			r.ReceivedAt.UTC().Format(time.RFC3339))
+		if err != nil {
+			return err
+		}
+		for i, c := range r.Charges {
+			err := add(`INSERT INTO charges (tenant_id, call_id, line, covered_by, minutes, amount, currency, cycle)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, call_id, line) DO NOTHING`,
+				r.Tenant, r.CallID, i, c.CoveredBy, c.Quantity, c.Amount, c.Currency, c.Cycle)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	p, err := call(d.db, "batch", stmts)
+	if err != nil {
+		return fmt.Errorf("d1 record cdrs: %w", err)
+	}
+	if _, err := await(p); err != nil {
+		return fmt.Errorf("d1 record cdrs: %w", err)
+	}
+	return nil
+}
+
+// CDRCount implements worker.CDRs.
+func (d *D1) CDRCount(_ context.Context, tenant string) (int, error) {
+	rows, err := d.query(`SELECT count(*) FROM cdrs WHERE tenant_id = ?`, tenant)
+	if err != nil {
+		return 0, fmt.Errorf("d1 cdr count: %w", err)
+	}
+	return rows[0][0].Int(), nil
 }

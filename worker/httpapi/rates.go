@@ -15,26 +15,37 @@ import (
 	"github.com/tollgate-voice/tollgate/worker"
 )
 
-// deckCache keeps the published deck's index in the isolate. The current
-// version pointer is re-read at most every deckTTL; the snapshot of a
-// version is decoded once.
-type deckCache struct {
+// Decks keeps the published deck's index in the isolate: the current
+// version pointer is re-read at most every deckTTL, and the snapshot of a
+// version is decoded once. It is shared by the API and the Durable Object
+// handlers of one Go instance and safe for concurrent use.
+type Decks struct {
+	blobs worker.Blobs
+	now   func() time.Time
+
 	mu      sync.Mutex
 	checked time.Time
 	ix      *deck.Index
 	snap    []byte
 }
 
-// current returns the index and snapshot bytes of the published deck.
-func (s *Server) currentDeck(ctx context.Context) (*deck.Index, []byte, error) {
-	c := &s.decks
+// NewDecks returns a Decks reading from blobs; now nil means time.Now.
+func NewDecks(blobs worker.Blobs, now func() time.Time) *Decks {
+	if now == nil {
+		now = time.Now
+	}
+	return &Decks{blobs: blobs, now: now}
+}
+
+// Current returns the index and snapshot bytes of the published deck.
+func (c *Decks) Current(ctx context.Context) (*deck.Index, []byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := s.now()
+	now := c.now()
 	if c.ix != nil && now.Sub(c.checked) < deckTTL && !now.Before(c.checked) {
 		return c.ix, c.snap, nil
 	}
-	v, err := s.cfg.Blobs.Get(ctx, worker.KeyDeckCurrent)
+	v, err := c.blobs.Get(ctx, worker.KeyDeckCurrent)
 	if err != nil {
 		if core.ErrorCode(err) == core.NotFound {
 			return nil, nil, core.Errorf(core.NotFound, "no rate deck has been published")
@@ -46,7 +57,7 @@ func (s *Server) currentDeck(ctx context.Context) (*deck.Index, []byte, error) {
 		c.checked = now
 		return c.ix, c.snap, nil
 	}
-	snap, err := s.cfg.Blobs.Get(ctx, worker.DeckKey(version))
+	snap, err := c.blobs.Get(ctx, worker.DeckKey(version))
 	if err != nil {
 		return nil, nil, core.Errorf(core.Internal, "deck %q is published but its snapshot is missing: %v", version, err)
 	}
@@ -156,7 +167,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) error {
 			return core.FieldErrorf(core.Invalid, "at", "must be an RFC 3339 time like 2026-11-22T10:00:00Z")
 		}
 	}
-	ix, _, err := s.currentDeck(r.Context())
+	ix, _, err := s.decks.Current(r.Context())
 	if err != nil {
 		return err
 	}
@@ -218,7 +229,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ix, _, err := s.currentDeck(r.Context())
+	ix, _, err := s.decks.Current(r.Context())
 	if err != nil {
 		return err
 	}
@@ -282,7 +293,7 @@ func (s *Server) deck(w http.ResponseWriter, r *http.Request) error {
 		version, snap = v, b
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
-		ix, b, err := s.currentDeck(r.Context())
+		ix, b, err := s.decks.Current(r.Context())
 		if err != nil {
 			return err
 		}

@@ -30,6 +30,10 @@ type Config struct {
 	Keys    worker.Keys
 	Tenants worker.Tenants
 	Now     func() time.Time
+	// Decks is the shared deck cache; nil means a new one on Blobs.
+	Decks *Decks
+	// Accounts reaches the accounts' Durable Objects.
+	Accounts worker.Accounts
 }
 
 // Cache lifetimes in the isolate. Workers KV itself is eventually consistent
@@ -44,7 +48,7 @@ const (
 type Server struct {
 	cfg     Config
 	mux     *http.ServeMux
-	decks   deckCache
+	decks   *Decks
 	keys    *ttlCache[string, worker.APIKey]
 	tenants *ttlCache[string, worker.Tenant]
 }
@@ -62,6 +66,8 @@ var routes = []Route{
 	{"GET", "/v1/rates/lookup", (*Server).lookup},
 	{"GET", "/v1/rates", (*Server).directory},
 	{"GET", "/v1/deck", (*Server).deck},
+	{"POST", "/v1/authorize", (*Server).authorize},
+	{"POST", "/v1/cdrs", (*Server).cdrs},
 }
 
 // Routes returns the operations the server answers.
@@ -72,8 +78,12 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Decks == nil {
+		cfg.Decks = NewDecks(cfg.Blobs, cfg.Now)
+	}
 	s := &Server{
 		cfg:     cfg,
+		decks:   cfg.Decks,
 		mux:     http.NewServeMux(),
 		keys:    newTTLCache[string, worker.APIKey](keyTTL, 10000),
 		tenants: newTTLCache[string, worker.Tenant](tenantTTL, 10000),

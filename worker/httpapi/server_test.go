@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,7 +257,7 @@ func TestDirectory(t *testing.T) {
 	// Paging through returns every row exactly once.
 	var seen []string
 	for off := 0; ; {
-		p, _ := get("limit=3&offset=" + itoa(off))
+		p, _ := get("limit=3&offset=" + strconv.Itoa(off))
 		for _, r := range p.Items {
 			seen = append(seen, r.Prefix)
 		}
@@ -283,8 +284,6 @@ func TestDirectory(t *testing.T) {
 		}
 	}
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestUnknownRoutes(t *testing.T) {
 	f := newFixture(t)

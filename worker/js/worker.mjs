@@ -105,11 +105,11 @@ function call(kind, method, url, headers, body, exec, aux) {
   });
 }
 
-async function handle(kind, req, env, exec, aux) {
+async function handle(kind, req, env, exec, aux, extraHeaders = "") {
   if (serve === undefined) await start(env);
   const body = await readBody(req);
   if (body === TOO_LARGE) return tooLarge();
-  return call(kind, req.method, req.url, headerBlock(req.headers), body, exec, aux);
+  return call(kind, req.method, req.url, headerBlock(req.headers) + extraHeaders, body, exec, aux);
 }
 
 export default {
@@ -127,13 +127,15 @@ export default {
 
 // Account is the Durable Object class: one instance per account serializes
 // what must not race. It hands its requests to the same Go program with its
-// storage.
+// storage and an activation id, so that Go drops state cached by an earlier
+// activation of the object.
 export class Account {
   constructor(state, env) {
     this.state = state;
     this.env = env;
+    this.activation = "x-tollgate-activation: " + crypto.randomUUID() + "\n";
   }
   fetch(req) {
-    return handle(OBJECT, req, this.env, this.state, this.state.storage);
+    return handle(OBJECT, req, this.env, this.state, this.state.storage, this.activation);
   }
 }

@@ -4,7 +4,11 @@
 package memstore
 
 import (
+	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"sync"
 
@@ -48,6 +52,7 @@ type Ledger struct {
 	mu      sync.RWMutex
 	keys    map[string]worker.APIKey
 	tenants map[string]worker.Tenant
+	cdrs    map[[2]string]worker.CDRRecord
 }
 
 // NewLedger returns an empty Ledger.
@@ -105,4 +110,115 @@ func (l *Ledger) Tenant(_ context.Context, id string) (worker.Tenant, error) {
 		return worker.Tenant{}, core.Errorf(core.NotFound, "no tenant %q", id)
 	}
 	return t, nil
+}
+
+// TenantIDs implements worker.Tenants.
+func (l *Ledger) TenantIDs(_ context.Context) ([]string, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	ids := make([]string, 0, len(l.tenants))
+	for id := range l.tenants {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// RecordCDRs implements worker.CDRs.
+func (l *Ledger) RecordCDRs(_ context.Context, recs []worker.CDRRecord) error {
+	for _, r := range recs {
+		if r.Tenant == "" || r.CallID == "" {
+			return core.Errorf(core.Invalid, "a CDR needs a tenant and a call id")
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, r := range recs {
+		if _, ok := l.tenants[r.Tenant]; !ok {
+			return core.Errorf(core.Invalid, "no tenant %q", r.Tenant)
+		}
+	}
+	if l.cdrs == nil {
+		l.cdrs = map[[2]string]worker.CDRRecord{}
+	}
+	for _, r := range recs {
+		k := [2]string{r.Tenant, r.CallID}
+		if _, ok := l.cdrs[k]; !ok {
+			r.Charges = slices.Clone(r.Charges)
+			l.cdrs[k] = r
+		}
+	}
+	return nil
+}
+
+// CDRCount implements worker.CDRs.
+func (l *Ledger) CDRCount(_ context.Context, tenant string) (int, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	n := 0
+	for k := range l.cdrs {
+		if k[0] == tenant {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// CDR returns a recorded call (for tests).
+func (l *Ledger) CDR(tenant, callID string) (worker.CDRRecord, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	r, ok := l.cdrs[[2]string{tenant, callID}]
+	return r, ok
+}
+
+// Accounts is an in-process worker.Accounts: it calls the Durable Object
+// handler directly, giving each tenant's object its own in-memory storage.
+type Accounts struct {
+	Handler http.Handler // the object handler (httpapi.Object)
+
+	mu       sync.Mutex
+	storages map[string]*Blobs
+	// Activation is sent as the object's activation identity; change it to
+	// simulate the object being evicted and started again.
+	Activation string
+}
+
+// NewAccounts returns Accounts; set Handler before use.
+func NewAccounts() *Accounts { return &Accounts{storages: map[string]*Blobs{}, Activation: "1"} }
+
+// Storage returns the storage of the tenant's object.
+func (a *Accounts) Storage(tenant string) *Blobs {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.storages[tenant]
+	if s == nil {
+		s = NewBlobs()
+		a.storages[tenant] = s
+	}
+	return s
+}
+
+// StorageOf returns the storage of the object a request is addressed to;
+// it is ObjectConfig.Storage for the in-memory backend.
+func (a *Accounts) StorageOf(r *http.Request) worker.Blobs {
+	return a.Storage(r.URL.Query().Get("tenant"))
+}
+
+// Call implements worker.Accounts.
+func (a *Accounts) Call(ctx context.Context, tenant, path string, body []byte) (int, []byte, error) {
+	method := "POST"
+	if body == nil {
+		method = "GET"
+	}
+	r, err := http.NewRequestWithContext(ctx, method, "http://account"+path+"?tenant="+url.QueryEscape(tenant), bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	a.mu.Lock()
+	r.Header.Set("X-Tollgate-Activation", a.Activation)
+	a.mu.Unlock()
+	w := httptest.NewRecorder()
+	a.Handler.ServeHTTP(w, r)
+	return w.Code, w.Body.Bytes(), nil
 }

@@ -86,6 +86,40 @@ func Blobs(t T, b worker.Blobs, unique string) {
 func Ledger(t T, l worker.Ledger, unique string) {
 	Tenants(t, l, unique)
 	Keys(t, l, "st-"+unique, unique)
+	CDRs(t, l, "st-"+unique)
+}
+
+// CDRs checks a worker.CDRs; tenant must exist and have no CDRs.
+func CDRs(t T, s worker.CDRs, tenant string) {
+	ctx := context.Background()
+	start := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	rec := func(id string, secs int) worker.CDRRecord {
+		return worker.CDRRecord{Tenant: tenant, CallID: id, User: "u1", Dialled: "+61412345678", Direction: "outbound",
+			Start: start, Seconds: secs, ReceivedAt: start.Add(time.Hour),
+			Charges: []worker.ChargeRecord{{CoveredBy: "payg", Quantity: secs, Amount: "0.38", Currency: "USD", Cycle: "2026-11"}}}
+	}
+	if n, err := s.CDRCount(ctx, tenant); err != nil || n != 0 {
+		t.Fatalf("CDRCount(new tenant) = %d, %v", n, err)
+	}
+	if err := s.RecordCDRs(ctx, []worker.CDRRecord{rec("c1", 60), rec("c2", 30)}); err != nil {
+		t.Fatalf("RecordCDRs: %v", err)
+	}
+	// Idempotent by call id: c1 again is ignored, c3 is new.
+	if err := s.RecordCDRs(ctx, []worker.CDRRecord{rec("c1", 999), rec("c3", 5)}); err != nil {
+		t.Fatalf("RecordCDRs(again): %v", err)
+	}
+	if n, err := s.CDRCount(ctx, tenant); err != nil || n != 3 {
+		t.Errorf("CDRCount = %d, %v; want 3", n, err)
+	}
+	// All or nothing: a batch with an unknown tenant records nothing.
+	bad := rec("c4", 1)
+	bad.Tenant = "no-such-tenant-" + tenant
+	if err := s.RecordCDRs(ctx, []worker.CDRRecord{rec("c5", 1), bad}); err == nil {
+		t.Errorf("RecordCDRs with an unknown tenant succeeded")
+	}
+	if n, _ := s.CDRCount(ctx, tenant); n != 3 {
+		t.Errorf("CDRCount after failed batch = %d, want 3 (all or nothing)", n)
+	}
 }
 
 // Keys checks a worker.Keys; tenant must exist.
@@ -135,5 +169,9 @@ func Tenants(t T, s worker.Tenants, unique string) {
 	}
 	if got, err := s.Tenant(ctx, id); err != nil || got != tn {
 		t.Errorf("Tenant = %+v, %v; want %+v", got, err, tn)
+	}
+	ids, err := s.TenantIDs(ctx)
+	if err != nil || !slices.Contains(ids, id) || !slices.IsSorted(ids) {
+		t.Errorf("TenantIDs = %v, %v; want sorted, containing %q", ids, err, id)
 	}
 }

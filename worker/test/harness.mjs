@@ -34,8 +34,10 @@ export async function loadSeed(mf) {
   await migrate(db);
   await db.batch(statements(readFileSync(join(seed, "seed.sql"), "utf8")).map((s) => db.prepare(s)));
   const kv = await mf.getKVNamespace("KV");
-  for (const e of JSON.parse(readFileSync(join(seed, "kv.json"), "utf8"))) {
-    await kv.put(e.key, e.base64 ? Uint8Array.from(Buffer.from(e.value, "base64")).buffer : e.value);
+  for (const line of readFileSync(join(seed, "kv.tsv"), "utf8").split("\n")) {
+    if (line === "") continue;
+    const [key, file] = line.split("\t");
+    await kv.put(key, Uint8Array.from(readFileSync(join(seed, file))).buffer);
   }
   return { db, kv };
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/cfstore"
 	"github.com/tollgate-voice/tollgate/worker/glue"
 	"github.com/tollgate-voice/tollgate/worker/httpapi"
@@ -16,7 +18,14 @@ func main() {
 	env := glue.Env()
 	kv := cfstore.NewKV(env.Get("KV"))
 	db := cfstore.NewD1(env.Get("DB"))
-	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db})
+	accounts := cfstore.NewAccounts(env.Get("ACCOUNTS"))
+	decks := httpapi.NewDecks(kv, nil)
+	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts})
+	object := httpapi.NewObject(httpapi.ObjectConfig{
+		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
+		Storage: func(r *http.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
+	})
+	cron := &httpapi.Cron{Tenants: db, Accounts: accounts}
 	fetch := http.Handler(api)
 	if env.Get("TOLLGATE_SELFTEST").Truthy() {
 		// Only the integration tests set this binding: it adds an endpoint
@@ -38,5 +47,5 @@ func main() {
 		})
 		fetch = mux
 	}
-	glue.Serve(glue.Handlers{Fetch: fetch})
+	glue.Serve(glue.Handlers{Fetch: fetch, Object: object, Scheduled: cron})
 }

@@ -2,8 +2,8 @@
 // integration tests into a directory:
 //
 //	seed.sql   tenants, users, numbers, subscriptions and carrier API keys (D1)
-//	kv.json    the deck snapshot and its version pointer, in the format of
-//	           `wrangler kv bulk put` (values base64)
+//	kv.tsv     KV keys and the files holding their values (the deck snapshot
+//	           and the current-version pointer)
 //	keys.json  the demo API key tokens, for the tests and the banner
 //	banner.txt what `make run` prints
 //
@@ -13,7 +13,6 @@ package main
 
 import (
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -24,6 +23,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/worker"
 )
@@ -90,19 +91,40 @@ func run(out, deckPath string) error {
 		return err
 	}
 	version := ix.Version()
-	type kvEntry struct {
-		Key    string `json:"key"`
-		Value  string `json:"value"`
-		Base64 bool   `json:"base64,omitempty"`
-	}
-	kv := []kvEntry{
-		{Key: worker.DeckKey(version), Value: base64.StdEncoding.EncodeToString(snap), Base64: true},
-		{Key: worker.KeyDeckCurrent, Value: version},
-	}
-	if err := writeJSON(filepath.Join(out, "kv.json"), kv); err != nil {
-		return err
+	// KV values go into files, listed with their keys in kv.tsv, for
+	// `wrangler kv key put --path` (binary-safe) and the tests.
+	kv := []struct {
+		key, file string
+		value     []byte
+	}{
+		{worker.DeckKey(version), "deck.snapshot", snap},
+		{worker.KeyDeckCurrent, "deck.current", []byte(version)},
 	}
 	if err := writeJSON(filepath.Join(out, "keys.json"), keys); err != nil {
+		return err
+	}
+	for _, t := range tenants {
+		a, err := demoAccount(t)
+		if err != nil {
+			return fmt.Errorf("account %s: %w", t.ID, err)
+		}
+		b, err := a.EncodeSnapshot()
+		if err != nil {
+			return err
+		}
+		kv = append(kv, struct {
+			key, file string
+			value     []byte
+		}{worker.AccountKey(t.ID), "account-" + t.ID + ".snapshot", b})
+	}
+	var tsv strings.Builder
+	for _, e := range kv {
+		if err := os.WriteFile(filepath.Join(out, e.file), e.value, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(&tsv, "%s\t%s\n", e.key, e.file)
+	}
+	if err := os.WriteFile(filepath.Join(out, "kv.tsv"), []byte(tsv.String()), 0o644); err != nil {
 		return err
 	}
 	var sql strings.Builder
@@ -148,4 +170,50 @@ func writeJSON(path string, v any) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// demoAccount builds the seeded account state of a tenant (demo catalog):
+// users with different privileges and packages, numbers on monthly and
+// annual contracts, a pooled 300-minute bundle, overspend and the rate card
+// on, and a pay-as-you-go cap with 80 % and 100 % notifications.
+func demoAccount(t worker.Tenant) (*account.Account, error) {
+	a, err := account.New(t.ID, account.DemoCatalog(), account.Settings{
+		Home: t.Home, Overspend: true, RateCard: true, Capped: true, Cap: core.MustParseMoney("50"),
+		Thresholds: []int{80, 100},
+	})
+	if err != nil {
+		return nil, err
+	}
+	type line struct{ number, product, user string }
+	var users []account.User
+	var lines []line
+	switch t.ID {
+	case "demo":
+		users = []account.User{
+			{ID: "alice", Name: "Alice Admin", Privileges: account.International | account.Premium, Plan: true},
+			{ID: "bob", Name: "Bob Member", Privileges: account.Domestic, Plan: true},
+			{ID: "carol", Name: "Carol Europe", Privileges: account.International, Plan: true, Packages: []string{"pkg-uk-eu"}},
+		}
+		lines = []line{{"+442079460001", "line-local", "alice"}, {"+442079460002", "line-local-annual", "bob"}, {"+442079460003", "line-local-annual", "carol"}}
+		if err := a.SetQuantity("bundle-300", 1); err != nil {
+			return nil, err
+		}
+	default:
+		users = []account.User{{ID: "gina", Name: "Gina Globex", Privileges: account.International, Plan: true}}
+		lines = []line{{"+12125550100", "line-local", "gina"}}
+	}
+	for _, u := range users {
+		if err := a.AddUser(u); err != nil {
+			return nil, err
+		}
+	}
+	for _, l := range lines {
+		if _, err := a.AddLine(l.number, l.product, created, false); err != nil {
+			return nil, err
+		}
+		if err := a.AssignLine(l.number, l.user); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
 }

@@ -1,0 +1,54 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"net/http"
+	"strings"
+
+	"github.com/tollgate-voice/tollgate/worker"
+)
+
+// Cron is the handler of the worker's cron trigger (delivered by the glue as
+// POST /cron?cron=...): it asks every tenant's account object to expire the
+// reservations of calls that must have ended. Failures of one tenant do not
+// stop the others; the trigger fails (500) if any tenant failed.
+type Cron struct {
+	Tenants  worker.Tenants
+	Accounts worker.Accounts
+}
+
+func (c *Cron) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ids, err := c.Tenants.TenantIDs(r.Context())
+	if err != nil {
+		log.Printf("cron: listing tenants: %v", err)
+		http.Error(w, "listing tenants failed", http.StatusInternalServerError)
+		return
+	}
+	var failed []string
+	expired := 0
+	for _, id := range ids {
+		status, body, err := c.Accounts.Call(r.Context(), id, "/expire", []byte("{}"))
+		switch {
+		case err != nil:
+			log.Printf("cron: expire %s: %v", id, err)
+			failed = append(failed, id)
+		case status == http.StatusNotFound:
+			// a tenant without an account yet: nothing to expire
+		case status != http.StatusOK:
+			log.Printf("cron: expire %s: status %d: %s", id, status, body)
+			failed = append(failed, id)
+		default:
+			var e ExpireResponse
+			if json.Unmarshal(body, &e) == nil {
+				expired += len(e.Expired)
+			}
+		}
+	}
+	if len(failed) > 0 {
+		http.Error(w, "expiry failed for "+strings.Join(failed, ", "), http.StatusInternalServerError)
+		return
+	}
+	fmt.Fprintf(w, "expired %d reservations of %d tenants\n", expired, len(ids))
+}

@@ -1,0 +1,344 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/core/e164"
+	"github.com/tollgate-voice/tollgate/worker"
+)
+
+// ObjectConfig is what the account Durable Object handler needs.
+type ObjectConfig struct {
+	Blobs   worker.Blobs     // Workers KV: initial account snapshots; republished snapshots
+	CDRs    worker.CDRs      // the ledger of rated calls
+	Decks   *Decks           // the shared deck cache
+	Catalog *account.Catalog // the products accounts refer to
+	Now     func() time.Time
+	// Storage returns the storage of the object serving r.
+	Storage func(r *http.Request) worker.Blobs
+}
+
+// storageKey is where an object keeps its account snapshot.
+const storageKey = "account"
+
+// activationHeader carries the identity of the object's current activation
+// (set by the JS class): state cached by an earlier activation is reloaded.
+const activationHeader = "X-Tollgate-Activation"
+
+// Object is the handler of the account Durable Objects. One Go instance
+// serves every object of its isolate: each tenant's account is cached in
+// memory and guarded by its own mutex, which (with the object's input gate)
+// serializes everything that must not race. Every change is written to the
+// object's storage before it is acknowledged; if writing fails, the cached
+// state is dropped and reloaded from storage on the next request.
+type Object struct {
+	cfg ObjectConfig
+	mu  sync.Mutex
+	m   map[string]*objAccount
+}
+
+type objAccount struct {
+	mu         sync.Mutex
+	activation string
+	acct       *account.Account
+}
+
+// NewObject returns the Durable Object handler.
+func NewObject(cfg ObjectConfig) *Object {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Decks == nil {
+		cfg.Decks = NewDecks(cfg.Blobs, cfg.Now)
+	}
+	return &Object{cfg: cfg, m: map[string]*objAccount{}}
+}
+
+// ServeHTTP implements http.Handler for the object's internal API:
+// POST /authorize, POST /cdrs, POST /expire, GET /state, each with
+// ?tenant=.
+func (o *Object) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var err error
+	switch r.Method + " " + r.URL.Path {
+	case "POST /authorize":
+		err = o.authorize(w, r)
+	case "POST /cdrs":
+		err = o.cdrs(w, r)
+	case "POST /expire":
+		err = o.expire(w, r)
+	case "GET /state":
+		err = o.state(w, r)
+	default:
+		err = core.Errorf(core.NotFound, "no such object operation")
+	}
+	if err != nil {
+		writeError(w, r, err)
+	}
+}
+
+// with runs f on the tenant's account, loaded if needed, under its lock.
+// f returns whether it changed the account; changes are persisted before
+// with returns.
+func (o *Object) with(r *http.Request, f func(a *account.Account) (bool, error)) error {
+	tenant := r.URL.Query().Get("tenant")
+	if tenant == "" {
+		return core.Errorf(core.Invalid, "object request without tenant")
+	}
+	o.mu.Lock()
+	oa := o.m[tenant]
+	if oa == nil {
+		oa = &objAccount{}
+		o.m[tenant] = oa
+	}
+	o.mu.Unlock()
+	oa.mu.Lock()
+	defer oa.mu.Unlock()
+	ctx := r.Context()
+	store := o.cfg.Storage(r)
+	act := r.Header.Get(activationHeader)
+	if oa.acct == nil || oa.activation != act {
+		a, err := o.load(ctx, store, tenant)
+		if err != nil {
+			return err
+		}
+		oa.acct, oa.activation = a, act
+	}
+	changed, err := f(oa.acct)
+	if changed {
+		if perr := o.persist(ctx, store, oa.acct); perr != nil {
+			oa.acct = nil // reload the last persisted state next time
+			return perr
+		}
+	} else if err != nil && core.ErrorCode(err) == core.Internal {
+		oa.acct = nil
+	}
+	return err
+}
+
+func (o *Object) load(ctx context.Context, store worker.Blobs, tenant string) (*account.Account, error) {
+	b, err := store.Get(ctx, storageKey)
+	if core.ErrorCode(err) == core.NotFound {
+		// A new object: start from the account published for the tenant.
+		b, err = o.cfg.Blobs.Get(ctx, worker.AccountKey(tenant))
+		if core.ErrorCode(err) == core.NotFound {
+			return nil, core.FieldErrorf(core.NotFound, "tenant", "tenant %q has no account", tenant)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := account.DecodeSnapshot(o.cfg.Catalog, b)
+	if err != nil {
+		return nil, core.Errorf(core.Internal, "account %q snapshot: %v", tenant, err)
+	}
+	return a, nil
+}
+
+func (o *Object) persist(ctx context.Context, store worker.Blobs, a *account.Account) error {
+	b, err := a.EncodeSnapshot()
+	if err != nil {
+		return err
+	}
+	return store.Put(ctx, storageKey, b)
+}
+
+func decodeInternal(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, limitBatch*2))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	return nil
+}
+
+func (o *Object) authorize(w http.ResponseWriter, r *http.Request) error {
+	var q AuthorizeRequest
+	if err := decodeInternal(r, &q); err != nil {
+		return err
+	}
+	dir, err := parseDirection(q.Direction)
+	if err != nil {
+		return err
+	}
+	start, err := parseStart("start", q.Start, o.cfg.Now(), false)
+	if err != nil {
+		return err
+	}
+	ix, _, err := o.cfg.Decks.Current(r.Context())
+	if err != nil {
+		return err
+	}
+	var out AuthorizeResponse
+	err = o.with(r, func(a *account.Account) (bool, error) {
+		d, perr := e164.ParseDial(q.Dialled, a.Settings().Home)
+		if perr != nil {
+			out = AuthorizeResponse{CallID: q.CallID, Reason: string(account.DeniedInvalidNumber), Cover: account.CoverNone.String(),
+				Number: q.Dialled, DeckVersion: ix.Version()}
+			return false, nil
+		}
+		req := account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start}
+		dec, err := a.AuthorizeAndReserve(ix, req)
+		if err != nil {
+			return false, err
+		}
+		out = AuthorizeResponse{CallID: q.CallID, Allowed: dec.Allowed, Reason: string(dec.Reason), Cover: dec.Cover.String(),
+			Package: dec.Package, BundleSeconds: dec.BundleSeconds, Number: d.String(), DeckVersion: ix.Version()}
+		if dec.MaxSeconds < account.NoLimit {
+			m := dec.MaxSeconds
+			out.MaxSeconds = &m
+			if dec.Allowed {
+				out.Expires = start.Add(time.Duration(m)*time.Second + account.ReservationGrace).Format(time.RFC3339)
+			}
+		}
+		if dec.HasRow() {
+			rj := rateJSON(dec.Row, ix.Currency())
+			out.Rate = &rj
+		}
+		return dec.Allowed, nil
+	})
+	if err != nil {
+		return err
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+func (o *Object) cdrs(w http.ResponseWriter, r *http.Request) error {
+	var b CDRBatch
+	if err := decodeInternal(r, &b); err != nil {
+		return err
+	}
+	ix, _, err := o.cfg.Decks.Current(r.Context())
+	if err != nil {
+		return err
+	}
+	now := o.cfg.Now().UTC()
+	out := CDRBatchResponse{Results: make([]RatingJSON, len(b.CDRs))}
+	err = o.with(r, func(a *account.Account) (bool, error) {
+		st := a.Settings()
+		loc := st.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		currency := a.Catalog().Currency()
+		var recs []worker.CDRRecord
+		for i, c := range b.CDRs {
+			res := &out.Results[i]
+			res.CallID = c.CallID
+			fail := func(err error) {
+				res.Error = &ErrorDetail{Code: core.ErrorCode(err), Message: core.ErrorMessage(err)}
+			}
+			dir, err := parseDirection(c.Direction)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			start, err := parseStart("start", c.Start, now, true)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			d, err := e164.ParseDial(c.Dialled, st.Home)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			rt, err := a.RateCDR(ix, account.CDR{CallID: c.CallID, User: c.User, Dialled: d, Direction: dir, Start: start, Seconds: *c.Seconds})
+			if err != nil {
+				if core.ErrorCode(err) == core.Internal {
+					return len(recs) > 0, err
+				}
+				fail(err)
+				continue
+			}
+			*res = RatingJSON{CallID: c.CallID, Cover: rt.Cover.String(), Reason: string(rt.Reason), Seconds: rt.Seconds,
+				BundleMinutes: rt.BundleMinutes, PAYGSeconds: rt.PAYGSeconds, Cost: rt.Cost.String(), Currency: currency,
+				Destination: rt.Destination, Authorized: rt.Authorized, Duplicate: rt.Duplicate}
+			for _, n := range rt.Notices {
+				res.Notices = append(res.Notices, string(n.Meter)+":"+strconv.Itoa(n.Percent))
+			}
+			rec := worker.CDRRecord{Tenant: a.ID(), CallID: c.CallID, User: c.User, Dialled: d.String(),
+				Direction: dir.String(), Start: start, Seconds: rt.Seconds, ReceivedAt: now}
+			for _, l := range rt.Lines() {
+				res.Lines = append(res.Lines, ChargeJSON{Kind: l.Kind, Quantity: l.Quantity, Unit: l.Unit, Amount: l.Amount.String()})
+				rec.Charges = append(rec.Charges, worker.ChargeRecord{CoveredBy: l.Kind, Quantity: l.Quantity,
+					Amount: l.Amount.String(), Currency: currency, Cycle: start.In(loc).Format("2006-01")})
+			}
+			if !rt.Duplicate {
+				recs = append(recs, rec)
+			}
+		}
+		if len(recs) == 0 {
+			return false, nil
+		}
+		// The ledger of record first: if it fails, the account is reloaded
+		// from storage and the carrier retries the (idempotent) batch.
+		if err := o.cfg.CDRs.RecordCDRs(r.Context(), recs); err != nil {
+			return false, core.Errorf(core.Internal, "recording CDRs: %v", err)
+		}
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// ExpireResponse lists the reservations an expiry released.
+type ExpireResponse struct {
+	Expired []string `json:"expired"`
+}
+
+func (o *Object) expire(w http.ResponseWriter, r *http.Request) error {
+	var out ExpireResponse
+	err := o.with(r, func(a *account.Account) (bool, error) {
+		out.Expired = a.Expire(o.cfg.Now())
+		return len(out.Expired) > 0, nil
+	})
+	if err != nil {
+		return err
+	}
+	if out.Expired == nil {
+		out.Expired = []string{}
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// StateResponse is the object's view of the account: usage this month and
+// calls in progress.
+type StateResponse struct {
+	Month         string   `json:"month"`
+	BundleMinutes int      `json:"bundle_minutes"`
+	BundleSize    int      `json:"bundle_size"`
+	PAYG          string   `json:"payg"`
+	HeldMinutes   int      `json:"held_minutes"`
+	HeldPAYG      string   `json:"held_payg"`
+	InProgress    []string `json:"in_progress"`
+}
+
+func (o *Object) state(w http.ResponseWriter, r *http.Request) error {
+	var out StateResponse
+	err := o.with(r, func(a *account.Account) (bool, error) {
+		u := a.UsageAt(o.cfg.Now())
+		out = StateResponse{Month: u.Month.Format("2006-01"), BundleMinutes: u.BundleMinutes, BundleSize: u.BundleSize,
+			PAYG: u.PAYG.String(), HeldMinutes: u.HeldMinutes, HeldPAYG: u.HeldPAYG.String(), InProgress: []string{}}
+		for _, res := range a.Reservations() {
+			out.InProgress = append(out.InProgress, res.CallID)
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
