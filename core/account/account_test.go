@@ -288,3 +288,43 @@ func FuzzParsePrivileges(f *testing.F) {
 		}
 	})
 }
+
+func TestCoverAndDirectionText(t *testing.T) {
+	for _, c := range []account.Cover{account.CoverNone, account.CoverFree, account.CoverPackage, account.CoverBundle, account.CoverPAYG} {
+		b, err := c.MarshalText()
+		var back account.Cover
+		if err != nil || back.UnmarshalText(b) != nil || back != c || string(b) != c.String() {
+			t.Errorf("cover %v: %s %v", c, b, err)
+		}
+	}
+	var c account.Cover
+	if err := c.UnmarshalText([]byte("gold")); core.ErrorCode(err) != core.Invalid {
+		t.Error(err)
+	}
+	for _, d := range []account.Direction{account.Outbound, account.Inbound} {
+		b, _ := d.MarshalText()
+		var back account.Direction
+		if back.UnmarshalText(b) != nil || back != d {
+			t.Errorf("direction %v", d)
+		}
+	}
+	var d account.Direction
+	if err := d.UnmarshalText([]byte("sideways")); core.ErrorCode(err) != core.Invalid {
+		t.Error(err)
+	}
+}
+
+func TestRemoveUserWithCallInProgress(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil)
+	_, err := a.AuthorizeAndReserve(ix, account.Request{CallID: "x", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november})
+	must(t, err)
+	if err := a.RemoveUser("carol"); core.ErrorCode(err) != core.Conflict {
+		t.Fatalf("%v", err)
+	}
+	a.Settle("x")
+	must(t, a.RemoveUser("carol"))
+	if err := a.RemoveUser("carol"); core.ErrorCode(err) != core.NotFound {
+		t.Fatalf("%v", err)
+	}
+}

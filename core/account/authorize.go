@@ -31,6 +31,22 @@ func (d Direction) String() string {
 	return "outbound"
 }
 
+// MarshalText implements encoding.TextMarshaler: "outbound" or "inbound".
+func (d Direction) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Direction) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "outbound":
+		*d = Outbound
+	case "inbound":
+		*d = Inbound
+	default:
+		return core.FieldErrorf(core.Invalid, "direction", "unknown direction %q (outbound or inbound)", b)
+	}
+	return nil
+}
+
 // Cover says what pays for a call.
 type Cover uint8
 
@@ -51,6 +67,25 @@ func (c Cover) String() string {
 		return coverNames[c]
 	}
 	return "cover?"
+}
+
+// MarshalText implements encoding.TextMarshaler with the stable names.
+func (c Cover) MarshalText() ([]byte, error) {
+	if int(c) >= len(coverNames) {
+		return nil, core.Errorf(core.Internal, "invalid cover %d", c)
+	}
+	return []byte(coverNames[c]), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *Cover) UnmarshalText(b []byte) error {
+	for i, n := range coverNames {
+		if n == string(b) {
+			*c = Cover(i)
+			return nil
+		}
+	}
+	return core.FieldErrorf(core.Invalid, "cover", "unknown cover %q", b)
 }
 
 // Reason explains a Decision. The values are stable API strings.
