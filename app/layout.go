@@ -41,3 +41,16 @@ func markMounted(page string) {
 	}
 	w.Set("tollgateMounted", page)
 }
+
+// MarkStarted records in window.tollgateStartedAt when the wasm program's
+// main began (ms since navigation), so that start-up time can be split into
+// download+compile and Go start+first render. A no-op outside the browser.
+func MarkStarted() {
+	if !app.IsClient {
+		return
+	}
+	w := app.Window()
+	if perf := w.Get("performance"); perf.Truthy() {
+		w.Set("tollgateStartedAt", perf.Call("now"))
+	}
+}

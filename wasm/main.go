@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	portal.MarkStarted() // in the browser: when Go's main began, for the start-up budget
 	portal.Register()
 	app.RunWhenOnBrowser() // in the browser: runs the app and never returns
 	generate()

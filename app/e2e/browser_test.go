@@ -69,7 +69,16 @@ func chromiumPath(t testing.TB) string {
 
 // newBrowser starts a fresh headless Chromium (its own profile, so no service
 // worker or cache survives from another test) and returns a tab's context.
+// The browser is closed when the test ends.
 func newBrowser(t testing.TB) context.Context {
+	t.Helper()
+	ctx, stop := startBrowser(t, t.TempDir())
+	t.Cleanup(stop)
+	return ctx
+}
+
+// startBrowser starts Chromium with the profile in dir; stop closes it.
+func startBrowser(t testing.TB, dir string) (ctx context.Context, stop func()) {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
@@ -82,21 +91,22 @@ func newBrowser(t testing.TB) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1280, 900),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() {
+	stop = func() {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
-	})
+	}
 	if err := chromedp.Do(ctx); err != nil { // start the browser now
+		stop()
 		t.Fatalf("starting chromium: %v", err)
 	}
-	return ctx
+	return ctx, stop
 }
 
 // openPage navigates to path and waits until the wasm app has mounted the

@@ -149,6 +149,22 @@ func TestRateChecker(t *testing.T) {
 	}
 	screenshot(t, ctx, "rate-checker-invalid")
 
+	// Phone width: the layout folds (menu button, two cost columns).
+	typeNumber(t, ctx, "GB", "+61 412 345 678")
+	waitText(t, ctx, "#dest", "Australia")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	viewportShot(t, ctx, "rate-checker-phone")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".nav-toggle"))); err != nil {
+		t.Fatal(err)
+	}
+	waitVisible(t, ctx, "#nav-links a[href='/rates']")
+	viewportShot(t, ctx, "rate-checker-phone-menu")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+
 	// Keyboard: the number field has the focus on arrival and a label.
 	label, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('label[for="dial"]').textContent`))
 	if err != nil || label != "Number" {
@@ -218,4 +234,14 @@ func goOffline(ctx context.Context) error {
 	}
 	_, err = chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
 	return err
+}
+
+// waitVisible waits until the element is displayed.
+func waitVisible(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("%s not visible: %v", sel, err)
+	}
 }
