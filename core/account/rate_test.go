@@ -206,3 +206,22 @@ func TestMonthRolloverInAccountZone(t *testing.T) {
 		t.Fatalf("%s", d.Reason)
 	}
 }
+
+func TestReserveStaleDecision(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, func(s *account.Settings) { s.Cap = money("1.00") })
+	req1 := account.Request{CallID: "s1", User: "carol", Dialled: dial(t, "+61 412 345 678", "GB"), Start: november}
+	req2 := req1
+	req2.CallID = "s2"
+	d1, d2 := a.Authorize(ix, req1), a.Authorize(ix, req2) // both see 1.00 left
+	must(t, a.Reserve(req1, d1))
+	if err := a.Reserve(req2, d2); core.ErrorCode(err) != core.Conflict {
+		t.Fatalf("stale decision reserved: %v", err)
+	}
+	if len(a.Reservations()) != 1 {
+		t.Fatal("the failed Reserve changed the account")
+	}
+	if err := a.Reserve(account.Request{CallID: "s3", User: "bob", Start: november}, account.Decision{Reason: account.DeniedPrivilege}); core.ErrorCode(err) != core.Invalid {
+		t.Fatalf("denied decision reserved: %v", err)
+	}
+}

@@ -61,7 +61,8 @@ func checkCallID(id string) error {
 // maximum duration at the rate card. Held amounts count as used for the
 // following authorizations, so concurrent calls cannot together exceed the
 // bundle or the cap. Call Reserve right after Authorize on the same state
-// (AuthorizeAndReserve does both). It is idempotent by call id: reserving
+// (AuthorizeAndReserve does both): if what the decision holds no longer fits
+// (another call was reserved in between), Reserve fails with core.Conflict. It is idempotent by call id: reserving
 // a call already reserved or already rated changes nothing.
 func (a *Account) Reserve(req Request, d Decision) error {
 	if err := checkCallID(req.CallID); err != nil {
@@ -89,6 +90,16 @@ func (a *Account) Reserve(req Request, d Decision) error {
 		r.HoldBundle = int64(d.BundleSeconds)
 		if d.MaxSeconds > d.BundleSeconds {
 			r.HoldMoney, _ = toUnits(d.Quote(d.MaxSeconds).Cost)
+		}
+	}
+	if r.HoldBundle > 0 || r.HoldMoney > 0 {
+		same := a.periodOf(req.Start) <= a.period
+		left := a.poolSeconds - a.heldBundle
+		if same {
+			left -= a.bundleUsed
+		}
+		if r.HoldBundle > left || (a.settings.Capped && r.HoldMoney > a.availUnits(same)) {
+			return core.FieldErrorf(core.Conflict, "decision", "the account changed since the call was authorised: authorise it again")
 		}
 	}
 	if d.MaxSeconds < NoLimit {
