@@ -298,6 +298,9 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 		}
 		if left >= 60 {
 			b := int(min(left, int64(limit)))
+			if !enforce { // a call that happened uses every minute left
+				b = int(min(left, MaxCallSeconds))
+			}
 			d.Allowed, d.Reason, d.Cover, d.BundleSeconds, d.MaxSeconds = true, ReasonBundle, CoverBundle, b, b
 			if (a.settings.Overspend || !enforce) && b < limit {
 				if enforce && a.settings.Capped {

@@ -85,7 +85,8 @@ type ratedCall struct {
 // A reserved call is charged on the terms it was authorised on, so the
 // figure is exactly what Decision.Quote promised for the duration, and its
 // reservation is released. A call without a reservation is classified as
-// Authorize would now (without denying it: it happened). Usage is recorded
+// Authorize would now, without denying or limiting it (it happened): for a
+// duration within what Authorize would allow, the charge is the same. Usage is recorded
 // in the calendar month the call started (a late CDR of the previous month
 // goes to that month's counters). Unknown users and numbers with no route
 // cannot be charged: core.NotFound; a bad CDR is core.Invalid.
@@ -117,11 +118,8 @@ func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 			return Rating{}, core.FieldErrorf(core.NotFound, "number", "the rate deck no longer routes the reserved call %q", c.CallID)
 		}
 	} else {
-		d = a.authorize(rates, req, true)
-		if !d.Allowed {
-			authorized = false
-			d = a.authorize(rates, req, false)
-		}
+		authorized = a.authorize(rates, req, true).Allowed
+		d = a.authorize(rates, req, false)
 		if !d.Allowed {
 			return Rating{}, core.FieldErrorf(core.NotFound, "call", "call %q cannot be rated: %s", c.CallID, d.Reason)
 		}

@@ -225,3 +225,15 @@ func TestReserveStaleDecision(t *testing.T) {
 		t.Fatalf("denied decision reserved: %v", err)
 	}
 }
+
+func TestUnreservedLongCallUsesTheWholeBundle(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, func(s *account.Settings) { s.CallLimit = 600 })
+	// A 30-minute CDR with no reservation: the call limit (10 min) does not
+	// apply to a call that already happened; the bundle covers it all.
+	r, err := a.RateCDR(ix, account.CDR{CallID: "long", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: november, Seconds: 1800})
+	must(t, err)
+	if r.BundleMinutes != 30 || !r.Cost.IsZero() {
+		t.Fatalf("%+v", r.Charge)
+	}
+}
