@@ -26,10 +26,18 @@ type noTrunk struct {
 	lengths uint32
 }
 
+// split assigns the national numbers starting with prefix to region iso,
+// for calling codes shared by several regions.
+type split struct {
+	prefix string
+	iso    string
+}
+
 // callingCodeRow is one country calling code of the generated table.
 type callingCodeRow struct {
 	cc      uint16
 	regions []string // main region first; "001" for non-geographic codes
+	splits  []split  // national-number prefixes of the other regions, sorted
 	lengths uint32   // union of the regions' lengths
 	lead    uint16   // union of the regions' leading digits
 }

@@ -89,3 +89,15 @@ func ExampleNumber_MarshalText() {
 	fmt.Println(string(text), back == n)
 	// Output: +12125550100 true
 }
+
+func ExampleNumber_Region() {
+	for _, s := range []string{"+1 212 555 0100", "+1 416 555 0199", "+1 876 555 0100", "+44 1481 123456"} {
+		n := e164.MustParseNumber(s)
+		fmt.Println(n, n.CallingCode(), n.Region())
+	}
+	// Output:
+	// +12125550100 1 US
+	// +14165550199 1 CA
+	// +18765550100 1 JM
+	// +441481123456 44 GG
+}

@@ -97,6 +97,42 @@ func (n Number) CallingCode() string {
 	return ccStrings[i]
 }
 
+// Region returns the ISO code of the region n belongs to, as libphonenumber
+// assigns numbers of shared calling codes: +1 416 → "CA", +1 876 → "JM",
+// +1 212 → "US", +44 1481 → "GG", +7 7 → "KZ". Numbers a shared plan does not
+// place (+1 800 toll-free, for instance) belong to the calling code's main
+// region ("US"); non-geographic codes (+800, +882, ...) give "001"; the zero
+// Number gives "". The answer is decided by the first digits of the national
+// number (the NANP area code), not by full validation.
+func (n Number) Region() string {
+	if n.v == 0 {
+		return ""
+	}
+	var buf [MaxDigits]byte
+	d := n.appendDigits(buf[:0])
+	ccLen := int(n.v >> ccLenShift & ccLenMask)
+	ci, _ := lookupCallingCode(d[:ccLen])
+	c := &callingCodes[ci]
+	nsn := d[ccLen:]
+	// splits are sorted and none is a prefix of another: only the last one
+	// not after nsn can be a prefix of it.
+	i, j := 0, len(c.splits)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if c.splits[h].prefix <= string(nsn) {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	if i > 0 {
+		if p := c.splits[i-1].prefix; len(p) <= len(nsn) && p == string(nsn[:len(p)]) {
+			return c.splits[i-1].iso
+		}
+	}
+	return c.regions[0]
+}
+
 // Compare returns -1, 0 or +1 comparing n and m by their digit strings, the
 // zero Number first. It orders numbers the way a sorted rate deck does.
 func (n Number) Compare(m Number) int {

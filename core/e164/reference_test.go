@@ -258,8 +258,8 @@ func checkNumber(t *testing.T, n Number) {
 	if "+"+n.Digits() != s || len(n.Digits()) > MaxDigits || !strings.HasPrefix(n.Digits(), n.CallingCode()) {
 		t.Fatalf("%s: Digits %q CallingCode %q", s, n.Digits(), n.CallingCode())
 	}
-	if CallingCodeRegions(n.CallingCode()) == nil {
-		t.Fatalf("%s: calling code %q unknown", s, n.CallingCode())
+	if regions := CallingCodeRegions(n.CallingCode()); !slices.Contains(regions, n.Region()) {
+		t.Fatalf("%s: Region %q not among the regions %q of its calling code", s, n.Region(), regions)
 	}
 	// Dialled from abroad with the caller's IDD prefix, it is the same number.
 	for _, from := range [...]struct{ home, idd string }{{"US", "011 "}, {"GB", "00 "}, {"AU", "0011 "}, {"JP", "010-"}} {

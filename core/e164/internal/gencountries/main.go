@@ -89,6 +89,7 @@ type noTrunk struct {
 type callingCode struct {
 	cc      int
 	regions []string
+	splits  []split
 	lengths uint32
 	lead    uint16
 }
@@ -221,6 +222,11 @@ func generate() ([]byte, error) {
 	sort.Slice(regions, func(i, j int) bool { return regions[i].iso < regions[j].iso })
 	var ccs []*callingCode
 	for _, c := range codes {
+		if c.regions[0] != "001" {
+			if c.splits, err = regionSplits(c.cc, c.regions, byID); err != nil {
+				return nil, fmt.Errorf("+%d: %v", c.cc, err)
+			}
+		}
 		ccs = append(ccs, c)
 	}
 	sort.Slice(ccs, func(i, j int) bool { return ccs[i].cc < ccs[j].cc })
@@ -247,7 +253,15 @@ func generate() ([]byte, error) {
 	b.WriteString("// (\"001\" marks a non-geographic code such as +800).\n")
 	b.WriteString("var callingCodes = [...]callingCodeRow{\n")
 	for _, c := range ccs {
-		fmt.Fprintf(&b, "\t{cc: %d, regions: %s, lengths: %#x, lead: %#x},\n", c.cc, list(c.regions), c.lengths, c.lead)
+		var sp []string
+		for _, x := range c.splits {
+			sp = append(sp, fmt.Sprintf("{%q, %q}", x.prefix, x.iso))
+		}
+		splits := "nil"
+		if len(sp) > 0 {
+			splits = "[]split{" + strings.Join(sp, ", ") + "}"
+		}
+		fmt.Fprintf(&b, "\t{cc: %d, regions: %s, splits: %s, lengths: %#x, lead: %#x},\n", c.cc, list(c.regions), splits, c.lengths, c.lead)
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"runtime"
 	"os"
 	"slices"
 	"testing"
@@ -95,6 +97,9 @@ func TestAgainstLibphonenumber(t *testing.T) {
 			if n.String() != want {
 				t.Errorf("%s: ParseNumber(%q) = %s", iso, want, n)
 			}
+			if got, lib := n.Region(), phonenumbers.GetRegionCodeForNumber(ex); got != lib {
+				t.Errorf("%s %s: %s.Region() = %s, libphonenumber says %s", iso, typName, n, got, lib)
+			}
 			national := phonenumbers.Format(ex, phonenumbers.NATIONAL)
 			d, err := e164.ParseDial(national, iso)
 			if err != nil || d.Number.String() != want {
@@ -172,4 +177,60 @@ func extraEmergencyFor(iso string) []string {
 		out = append(out, "911")
 	}
 	return out
+}
+
+// TestRandomAgainstLibphonenumber draws random national numbers for every
+// calling code: each one libphonenumber finds valid (as written) must parse,
+// and Number.Region must agree with libphonenumber's region.
+func TestRandomAgainstLibphonenumber(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	per := 150
+	if runtime.GOARCH == "wasm" {
+		per = 40 // libphonenumber's regular expressions are slow there
+	}
+	checked, wrong := 0, 0
+	for _, cc := range e164.CallingCodes() {
+		var lengths []int
+		for _, iso := range e164.CallingCodeRegions(cc) {
+			if c, ok := e164.CountryInfo(iso); ok {
+				lengths = append(lengths, c.NationalLengths...)
+			}
+		}
+		if len(lengths) == 0 {
+			lengths = []int{6, 7, 8, 9, 10, 11, 12}
+		}
+		n := per
+		if len(e164.CallingCodeRegions(cc)) > 1 {
+			n *= 10
+		}
+		for range n {
+			l := lengths[rng.IntN(len(lengths))]
+			nsn := make([]byte, l)
+			for i := range nsn {
+				nsn[i] = byte('0' + rng.IntN(10))
+			}
+			s := "+" + cc + string(nsn)
+			p, err := phonenumbers.Parse(s, "")
+			if err != nil || !phonenumbers.IsValidNumber(p) || phonenumbers.Format(p, phonenumbers.E164) != s {
+				continue // invalid, or valid only once libphonenumber dropped a trunk prefix
+			}
+			if len(s)-1 > e164.MaxDigits {
+				continue // libphonenumber allows a few 16- and 17-digit German numbers; E.164 does not
+			}
+			checked++
+			num, err := e164.ParseNumber(s)
+			if err != nil {
+				t.Errorf("ParseNumber(%s): %v; libphonenumber finds it valid", s, err)
+				continue
+			}
+			if got, lib := num.Region(), phonenumbers.GetRegionCodeForNumber(p); got != lib {
+				wrong++
+				t.Logf("%s.Region() = %s, libphonenumber says %s", s, got, lib)
+			}
+		}
+	}
+	t.Logf("%d valid random numbers, %d regions differ", checked, wrong)
+	if checked < 100 || wrong > checked/200 {
+		t.Errorf("%d of %d random numbers in the wrong region", wrong, checked)
+	}
 }
