@@ -187,17 +187,9 @@ type Rates interface {
 	Lookup(digits string, at time.Time) (deck.Row, bool)
 }
 
-// lookup finds the row for n. For the deck's own index it formats the
-// digits into a stack buffer, saving the allocation of Number.Digits.
+// lookup finds the row for n. It costs the one allocation of a decision:
+// the digit string, which the returned row's Prefix shares.
 func lookup(rates Rates, n e164.Number, at time.Time) (deck.Row, bool) {
-	if ix, ok := rates.(*deck.Index); ok {
-		var buf [24]byte
-		b := n.AppendTo(buf[:0])
-		if len(b) < 2 {
-			return deck.Row{}, false
-		}
-		return ix.Lookup(string(b[1:]), at)
-	}
 	return rates.Lookup(n.Digits(), at)
 }
 

@@ -8,7 +8,10 @@ import (
 )
 
 // BenchmarkAuthorize measures one decision per cover kind. Target: ≤ 1 µs
-// and ≤ 2 allocations per decision.
+// and ≤ 2 allocations per decision. A routed decision allocates the digit
+// string its Row.Prefix shares; the bundle-then-overspend boundary case
+// (the last minutes of the bundle, overspend on, capped) also prices the
+// bundle part and builds the budget decimal: 3 allocations.
 func BenchmarkAuthorize(b *testing.B) {
 	ix := testDeck(b)
 	split := gbAccount(b, func(s *account.Settings) { s.Overspend = true })
