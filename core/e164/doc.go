@@ -9,7 +9,9 @@
 // spaces and separators) relative to the caller's home country, and
 // recognises emergency and essential short numbers (999, 112, 911, 000, 111,
 // 101, ...) before anything else, so that they are never rated as
-// international calls and never blocked.
+// international calls and never blocked. Number.Region tells the region
+// of a number whose calling code several regions share (+1 416 is Canada,
+// +1 876 Jamaica).
 //
 // The country table (calling codes, trunk and IDD prefixes, number lengths and
 // emergency numbers of about 245 regions) is generated from libphonenumber's
