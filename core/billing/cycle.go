@@ -74,8 +74,7 @@ func (c Cycle) anchor() int {
 // Days returns the number of calendar days of the cycle in its time zone
 // (28 to 31 for a monthly cycle, whatever DST does to the hours).
 func (c Cycle) Days() int {
-	loc := c.Location()
-	return dayNumber(c.End, loc) - dayNumber(c.Start, loc)
+	return daysBetween(c.Start, c.End, c.Location())
 }
 
 // Next returns the cycle that starts where c ends.
@@ -100,8 +99,7 @@ func (c Cycle) RemainingDays(at time.Time) int {
 	if !at.Before(c.End) {
 		return 0
 	}
-	loc := c.Location()
-	return dayNumber(c.End, loc) - dayNumber(at, loc)
+	return daysBetween(at, c.End, c.Location())
 }
 
 // String formats the cycle as "2026-01-01..2026-02-01 Europe/London" (the
@@ -130,16 +128,61 @@ func anchorStart(y int, m time.Month, anchor int, loc *time.Location) time.Time 
 
 // startOfDay returns the first instant of the calendar day y-m-d in loc:
 // midnight, or the DST transition when the clocks skip midnight (time.Date
-// would then return 23:00 of the previous day).
+// then returns 23:00 of the previous day). For a calendar day the zone
+// skipped entirely (Pacific/Apia, 30 December 2011) it returns the first
+// instant after it.
 func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
 	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	if _, _, td := t.Date(); td != d {
-		_, end := t.ZoneBounds()
-		if !end.IsZero() {
-			t = end
+	target := civilDay(y, m, d)
+	if dayNumber(t, loc) == target && dayNumber(t.Add(-time.Second), loc) < target {
+		return t // midnight exists: the usual case
+	}
+	// Binary search, over whole seconds (zone transitions fall on whole
+	// seconds), for the first instant whose date is target or later; it lies
+	// within two days of the time.Date answer.
+	lo, hi := t.Unix()-2*86400, t.Unix()+2*86400 // date(lo) < target ≤ date(hi)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if dayNumber(time.Unix(mid, 0), loc) < target {
+			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	return t
+	return time.Unix(hi, 0).In(loc)
+}
+
+// civilDay returns the number of the calendar day y-m-d counted from
+// 1970-01-01 (negative before).
+func civilDay(y int, m time.Month, d int) int {
+	// A UTC midnight is an exact multiple of 86400 seconds.
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// daysBetween returns the number of calendar days of loc that occur in
+// [from, to), counting the day of from. That is the difference of the
+// calendar day numbers, unless the zone skipped a whole day in between (a
+// transition moving the clocks forward by a day, as Pacific/Apia did on
+// 30 December 2011): only then does the UTC offset grow by about a day, and
+// the days are checked one by one.
+func daysBetween(from, to time.Time, loc *time.Location) int {
+	if !from.Before(to) {
+		return 0
+	}
+	first, end := dayNumber(from, loc), dayNumber(to, loc)
+	_, off1 := from.In(loc).Zone()
+	_, off2 := to.In(loc).Zone()
+	if off2-off1 < 12*3600 {
+		return end - first
+	}
+	n := 0
+	for dn := first; dn < end; dn++ {
+		y, m, d := time.Unix(int64(dn)*86400, 0).UTC().Date()
+		if dayNumber(startOfDay(y, m, d, loc), loc) == dn {
+			n++
+		}
+	}
+	return n
 }
 
 // daysIn returns the number of days of month m of year y.
@@ -162,6 +205,5 @@ func addMonth(y int, m time.Month, n int) (int, time.Month) {
 // 1970-01-01 (negative before).
 func dayNumber(t time.Time, loc *time.Location) int {
 	y, m, d := t.In(loc).Date()
-	// A UTC midnight is an exact multiple of 86400 seconds.
-	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	return civilDay(y, m, d)
 }

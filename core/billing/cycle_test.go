@@ -173,3 +173,28 @@ func TestCycleString(t *testing.T) {
 		t.Errorf("String = %q, want %q", got, want)
 	}
 }
+
+// TestCycleSkippedDay: Samoa skipped 30 December 2011 (Pacific/Apia jumped
+// from the 29th to the 31st). A cycle anchored on the 30th starts on the
+// first instant after the missing day, and day counts leave it out.
+func TestCycleSkippedDay(t *testing.T) {
+	apia := mustLoad(t, "Pacific/Apia")
+	c := MonthlyCycle(time.Date(2011, 12, 15, 0, 0, 0, 0, apia), apia, 30)
+	if want := day(2011, 12, 31, apia); !c.End.Equal(want) {
+		t.Fatalf("cycle %s ends %s, want %s", c, c.End, want)
+	}
+	if c.Days() != 30 || slowDays(c) != 30 {
+		t.Errorf("Days = %d (reference %d), want 30: 30 Nov..29 Dec", c.Days(), slowDays(c))
+	}
+	dec := MonthlyCycle(time.Date(2011, 12, 15, 0, 0, 0, 0, apia), apia, 1)
+	if dec.Days() != 30 || slowDays(dec) != 30 {
+		t.Errorf("December 2011 in Apia: Days = %d (reference %d), want 30", dec.Days(), slowDays(dec))
+	}
+	at := time.Date(2011, 12, 29, 12, 0, 0, 0, apia)
+	if got := dec.RemainingDays(at); got != 2 || slowRemainingDays(dec, at) != 2 {
+		t.Errorf("RemainingDays from the 29th = %d (reference %d), want 2 (29th and 31st)", got, slowRemainingDays(dec, at))
+	}
+	if n := c.Next(); !n.Start.Equal(c.End) || n.Days() != 30 {
+		t.Errorf("Next = %s with %d days", n, n.Days())
+	}
+}

@@ -256,6 +256,8 @@ func FuzzRemainingDays(f *testing.F) {
 	f.Add(int64(1768694400), int64(0), uint8(0), uint8(1))
 	f.Add(int64(1774749600), int64(3600), uint8(1), uint8(31)) // London spring forward
 	f.Add(int64(1834000000), int64(-7200), uint8(2), uint8(29))
+	f.Add(int64(1324339200), int64(86400*9), uint8(7), uint8(0))  // Apia skipped 2011-12-30
+	f.Add(int64(787881600), int64(86400*10), uint8(6), uint8(14)) // Kiritimati skipped 1994-12-31
 	locs := fuzzZones(f)
 	f.Fuzz(func(t *testing.T, sec, offset int64, zone, anchor uint8) {
 		loc := locs[int(zone)%len(locs)]
