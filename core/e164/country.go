@@ -202,8 +202,9 @@ type Country struct {
 	// TrunkPrefix is the national prefix dialled before national numbers
 	// ("0" in GB, "1" in the NANP, "8" in Russia), "" if the region has none.
 	TrunkPrefix string
-	// IDDPrefixes are the international call prefixes, the usual one first
-	// ("00"; "011"; "0011", "0014", ... in Australia). A bracketed class such
+	// IDDPrefixes are the international call prefixes, the usual one first:
+	// "00" in GB; "011" in the US; in Australia "0011", then "001[14-689]"
+	// and carrier-selection forms such as "14880011". A bracketed class such
 	// as [14-689] stands for any one digit of the set.
 	IDDPrefixes []string
 	// Emergency lists the emergency numbers, from libphonenumber's short
