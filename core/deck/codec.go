@@ -2,8 +2,8 @@ package deck
 
 import (
 	"math"
-	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/tinylib/msgp/msgp"
@@ -20,45 +20,21 @@ const MaxSnapshotBytes = 64 << 20
 // and the browser load instead of parsing CSV. DecodeSnapshot rebuilds an
 // equal index from it.
 func EncodeSnapshot(ix *Index) ([]byte, error) {
-	d := ix.deck
-	s := snapshot{Format: snapshotFormat, Version: d.Version, Currency: d.Currency, Rows: make([]snapRow, len(d.Rows))}
-	places := make(map[snapPlace]uint32)
-	byPtr := make(map[*fixedTariff]uint32)
-	byKey := make(map[string]uint32)
-	var key []byte
-	for i := range d.Rows {
-		r := &d.Rows[i]
-		pl := snapPlace{Destination: r.Destination, Country: r.Country}
-		pi, ok := places[pl]
-		if !ok {
-			pi = uint32(len(s.Places))
-			places[pl] = pi
-			s.Places = append(s.Places, pl)
+	s := snapshot{Format: snapshotFormat, Version: ix.version, Currency: ix.currency,
+		Places: make([]snapPlace, len(ix.places)), Tariffs: make([]snapTariff, len(ix.tariffs)), Rows: make([]snapRow, len(ix.recs))}
+	for i, p := range ix.places {
+		s.Places[i] = snapPlace{Destination: p.destination, Country: p.country}
+	}
+	for i := range ix.tariffs {
+		f := ix.tariffs[i].fixed // never nil in an index
+		st := snapTariff{Fee: int64(f.fee), Tiers: make([]snapTier, len(f.tiers))}
+		for j, tr := range f.tiers {
+			st.Tiers[j] = snapTier{From: int64(tr.from), Rate: int64(tr.rate), Inc: int64(tr.inc)}
 		}
-		f := r.Tariff.fixed // never nil in an index
-		ti, ok := byPtr[f]
-		if !ok {
-			key = strconv.AppendUint(key[:0], f.fee, 10)
-			for _, tr := range f.tiers {
-				key = append(key, ';')
-				key = strconv.AppendUint(key, tr.from, 10)
-				key = append(key, ':')
-				key = strconv.AppendUint(key, tr.rate, 10)
-				key = append(key, '/')
-				key = strconv.AppendUint(key, tr.inc, 10)
-			}
-			if ti, ok = byKey[string(key)]; !ok {
-				ti = uint32(len(s.Tariffs))
-				byKey[string(key)] = ti
-				st := snapTariff{Fee: int64(f.fee), Tiers: make([]snapTier, len(f.tiers))}
-				for j, tr := range f.tiers {
-					st.Tiers[j] = snapTier{From: int64(tr.from), Rate: int64(tr.rate), Inc: int64(tr.inc)}
-				}
-				s.Tariffs = append(s.Tariffs, st)
-			}
-			byPtr[f] = ti
-		}
-		s.Rows[i] = snapRow{Prefix: r.Prefix, Place: pi, Kind: uint8(r.Kind), Tariff: ti, From: fromUnix(r), To: toUnix(r)}
+		s.Tariffs[i] = st
+	}
+	for i, r := range ix.recs {
+		s.Rows[i] = snapRow{Prefix: ix.prefixes[i], Place: uint32(r.place), Kind: uint8(r.kind), Tariff: uint32(r.tariff), From: r.from, To: r.to}
 	}
 	b, err := s.MarshalMsg(nil)
 	if err != nil {
@@ -67,11 +43,19 @@ func EncodeSnapshot(ix *Index) ([]byte, error) {
 	return b, nil
 }
 
+// Unix seconds of the first and last instants an effective time may have
+// (years 1900 to 9999, as Row.Validate requires).
+var (
+	minEffective = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	maxEffective = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix()
+)
+
 // DecodeSnapshot rebuilds an index from EncodeSnapshot's output. The input
 // is treated as untrusted: its size is bounded (MaxSnapshotBytes), its
 // structure is checked before anything is allocated so that a small input
-// cannot claim a huge array, and the decoded deck is validated like any
-// other. Errors have code core.Invalid.
+// cannot claim a huge array, and the decoded deck must pass the same rules
+// as Deck.Validate (rows in EncodeSnapshot's order). Errors have code
+// core.Invalid.
 func DecodeSnapshot(b []byte) (*Index, error) {
 	if len(b) > MaxSnapshotBytes {
 		return nil, core.Errorf(core.Invalid, "deck snapshot of %d bytes is larger than the limit of %d", len(b), MaxSnapshotBytes)
@@ -86,36 +70,70 @@ func DecodeSnapshot(b []byte) (*Index, error) {
 	if s.Format != snapshotFormat {
 		return nil, core.Errorf(core.Invalid, "deck snapshot format %q is not %q", s.Format, snapshotFormat)
 	}
-	tariffs := make([]Tariff, len(s.Tariffs))
+	bad := func(format string, args ...any) (*Index, error) {
+		return nil, core.Errorf(core.Invalid, "deck snapshot: "+format, args...)
+	}
+	if !validCurrency(s.Currency) {
+		return bad("currency %q is not an ISO 4217 code", s.Currency)
+	}
+	if len(s.Version) > 64 || !utf8.ValidString(s.Version) {
+		return bad("the version must be at most 64 bytes of UTF-8")
+	}
+	if len(s.Rows) > MaxRows {
+		return bad("%d rows is more than the limit of %d", len(s.Rows), MaxRows)
+	}
+	ix := &Index{version: s.Version, currency: s.Currency, places: make([]place, len(s.Places)),
+		tariffs: make([]Tariff, len(s.Tariffs)), prefixes: make([]string, len(s.Rows)), recs: make([]rec, len(s.Rows))}
+	for i, p := range s.Places {
+		r := Row{Prefix: "0", Destination: p.Destination, Country: p.Country}
+		if err := r.validateFields(); err != nil {
+			return bad("destination %d: %s", i, core.ErrorMessage(err))
+		}
+		ix.places[i] = place{p.Destination, p.Country}
+	}
 	for i, st := range s.Tariffs {
 		t, err := st.tariff()
 		if err != nil {
-			return nil, core.Errorf(core.Invalid, "deck snapshot tariff %d: %s", i, core.ErrorMessage(err))
+			return bad("tariff %d: %s", i, core.ErrorMessage(err))
 		}
-		tariffs[i] = t
+		ix.tariffs[i] = t
 	}
-	d := &Deck{Version: s.Version, Currency: s.Currency, Rows: make([]Row, len(s.Rows))}
-	for i, sr := range s.Rows {
-		if int(sr.Place) >= len(s.Places) || int(sr.Tariff) >= len(tariffs) {
-			return nil, core.Errorf(core.Invalid, "deck snapshot row %d refers to a missing destination or tariff", i)
+	run := 0 // rows of the current prefix so far
+	for i := range s.Rows {
+		sr := &s.Rows[i]
+		if err := validatePrefix(sr.Prefix); err != nil {
+			return bad("row %d: %s", i, core.ErrorMessage(err))
 		}
-		pl := s.Places[sr.Place]
-		r := &d.Rows[i]
-		*r = Row{Prefix: sr.Prefix, Destination: pl.Destination, Country: pl.Country, Kind: Kind(sr.Kind), Tariff: tariffs[sr.Tariff]}
-		if sr.From != math.MinInt64 {
-			r.EffectiveFrom = time.Unix(sr.From, 0).UTC()
+		if int(sr.Place) >= len(ix.places) || int(sr.Tariff) >= len(ix.tariffs) {
+			return bad("row %d refers to a missing destination or tariff", i)
 		}
-		if sr.To != math.MaxInt64 {
-			r.EffectiveTo = time.Unix(sr.To, 0).UTC()
+		if !Kind(sr.Kind).IsValid() {
+			return bad("row %d: invalid number kind %d", i, sr.Kind)
 		}
+		if (sr.From != math.MinInt64 && (sr.From < minEffective || sr.From > maxEffective)) ||
+			(sr.To != math.MaxInt64 && (sr.To < minEffective || sr.To > maxEffective)) || sr.From >= sr.To {
+			return bad("row %d: bad effective range", i)
+		}
+		run++
+		if i > 0 {
+			prev := &s.Rows[i-1]
+			switch {
+			case prev.Prefix > sr.Prefix || (prev.Prefix == sr.Prefix && prev.From > sr.From):
+				return bad("rows are not in prefix and date order at row %d", i)
+			case prev.Prefix == sr.Prefix && prev.To > sr.From:
+				return bad("row %d: duplicate prefix %s with overlapping effective ranges", i, sr.Prefix)
+			case prev.Prefix != sr.Prefix:
+				run = 1
+			}
+		}
+		if run > maxRowsPerPrefix {
+			return bad("more than %d rows for prefix %s", maxRowsPerPrefix, sr.Prefix)
+		}
+		ix.prefixes[i] = sr.Prefix
+		ix.recs[i] = rec{from: sr.From, to: sr.To, place: int32(sr.Place), tariff: int32(sr.Tariff), kind: Kind(sr.Kind)}
 	}
-	if d.Currency == "" {
-		return nil, core.Errorf(core.Invalid, "deck snapshot has no currency")
-	}
-	if err := d.Validate(); err != nil {
-		return nil, core.Errorf(core.Invalid, "deck snapshot holds an invalid deck: %s", core.ErrorMessage(err))
-	}
-	return buildIndex(d), nil
+	ix.buildTrie()
+	return ix, nil
 }
 
 func (st snapTariff) tariff() (Tariff, error) {

@@ -1,8 +1,11 @@
 package deck
 
 import (
+	"math"
+	"math/bits"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -11,21 +14,56 @@ import (
 // digits among the rows in force at that time. It is immutable once built
 // and safe for concurrent use.
 //
-// It is a flat digit trie: nodes live in one slice and point at their ten
-// children by index, so a lookup is one array step per digit and allocates
-// nothing.
+// It is a compact digit trie in one slice: a 16-byte node holds a bit mask
+// of the digits that have a child and the position of its first child (the
+// children of a node are contiguous, ordered by digit), its rows, and a link
+// up to the nearest shorter prefix that has rows. For decks of topMinRows
+// rows or more, a table indexed by the first topDigits digits jumps straight
+// to the node at that depth. A lookup walks down to the deepest node on the
+// digits' path, then checks the effective range of that prefix's rows,
+// falling back up the links when none is in force.
+//
+// Rows are kept in a compact form (32 bytes, with destinations and tariffs
+// in small shared tables) so that a lookup touches little memory; Lookup
+// rebuilds a Row from it without allocating, and Deck builds the full rows
+// only when first asked (a decoded snapshot never needs them to answer).
 type Index struct {
-	deck  *Deck  // rows sorted by prefix, then EffectiveFrom; tariffs compiled
-	nodes []node // nodes[0] is the root (the empty prefix); child 0 means none
-	spans []span // effective range of each row, parallel to deck.Rows
+	version, currency string
+	prefixes          []string // row prefixes, sorted, then by effective date
+	recs              []rec    // compact rows, parallel to prefixes
+	places            []place  // distinct destinations
+	tariffs           []Tariff // distinct tariffs, compiled
+	nodes             []node   // nodes[0] is the root (the empty prefix)
+	top               []int32  // nil, or the node reached by each topDigits-digit string
+
+	deckOnce sync.Once
+	deck     *Deck
 }
 
+const (
+	topDigits  = 5
+	topMinRows = 2048
+)
+
+// node is 16 bytes: four to a cache line.
 type node struct {
-	child  [10]int32
-	lo, hi int32 // rows deck.Rows[lo:hi] have this node's prefix
+	first int32  // position of the child of the lowest digit in meta's mask
+	lo    int32  // rows lo..lo+count-1 have this node's prefix
+	up    int32  // nearest proper ancestor with rows, or -1
+	meta  uint16 // bits 0-9: digits with a child; bits 12-15: depth (prefix length)
+	count uint16 // number of rows with this prefix
 }
 
-type span struct{ from, to int64 } // Unix seconds, [from, to)
+func (n *node) depth() int { return int(n.meta >> 12) }
+
+// rec is the compact form of a row.
+type rec struct {
+	from, to      int64 // effective range in Unix seconds, [from, to)
+	place, tariff int32 // positions in Index.places and Index.tariffs
+	kind          Kind
+}
+
+type place struct{ destination, country string }
 
 // NewIndex validates d and builds its index. The index keeps its own copy of
 // the deck, with the rows sorted by prefix and effective date and the
@@ -50,76 +88,185 @@ func NewIndex(d *Deck) (*Index, error) {
 			*t = compiled
 		}
 	}
-	return buildIndex(c), nil
-}
-
-// buildIndex sorts the rows of a valid deck (owned by the index from now on)
-// and builds the trie.
-func buildIndex(d *Deck) *Index {
-	rows := d.Rows
+	rows := c.Rows
 	if !sortedRows(rows) {
 		sort.SliceStable(rows, func(a, b int) bool { return rowLess(&rows[a], &rows[b]) })
 	}
-	ix := &Index{deck: d, spans: make([]span, len(rows))}
-	ix.nodes = make([]node, 1, len(rows)+len(rows)/2+16)
-	for i := 0; i < len(rows); {
-		p := rows[i].Prefix
+	ix := &Index{version: c.Version, currency: c.Currency, deck: c,
+		prefixes: make([]string, len(rows)), recs: make([]rec, len(rows))}
+	ix.deckOnce.Do(func() {}) // the deck is there already
+	places := make(map[place]int32)
+	tariffs := make(map[*fixedTariff]int32)
+	pi, ti := int32(-1), int32(-1)
+	for i := range rows {
+		r := &rows[i]
+		// Neighbouring rows often share destination and tariff: skip the maps then.
+		if pl := (place{r.Destination, r.Country}); pi < 0 || ix.places[pi] != pl {
+			var ok bool
+			if pi, ok = places[pl]; !ok {
+				pi = int32(len(ix.places))
+				places[pl] = pi
+				ix.places = append(ix.places, pl)
+			}
+		}
+		if ti < 0 || ix.tariffs[ti].fixed != r.Tariff.fixed {
+			var ok bool
+			if ti, ok = tariffs[r.Tariff.fixed]; !ok {
+				ti = int32(len(ix.tariffs))
+				tariffs[r.Tariff.fixed] = ti
+				ix.tariffs = append(ix.tariffs, r.Tariff)
+			}
+		}
+		ix.prefixes[i] = r.Prefix
+		ix.recs[i] = rec{from: fromUnix(r), to: toUnix(r), place: pi, tariff: ti, kind: r.Kind}
+	}
+	ix.buildTrie()
+	return ix, nil
+}
+
+// buildTrie builds the trie over the sorted prefixes.
+func (ix *Index) buildTrie() {
+	ix.nodes = make([]node, 1, len(ix.prefixes)*2+1)
+	ix.build(0, 0, int32(len(ix.prefixes)), 0, -1)
+	if len(ix.prefixes) >= topMinRows {
+		ix.top = make([]int32, pow10(topDigits))
+		ix.fillTop(0, 0, 0)
+	}
+}
+
+func pow10(n int) int {
+	p := 1
+	for ; n > 0; n-- {
+		p *= 10
+	}
+	return p
+}
+
+// build fills in node n, whose prefix is the first depth digits of the
+// prefixes[a:b] (all of them share it), and then its subtree; up is the
+// nearest proper ancestor with rows.
+func (ix *Index) build(n, a, b int32, depth int, up int32) {
+	prefixes := ix.prefixes
+	lo := a
+	for a < b && len(prefixes[a]) == depth { // sorted: the prefix itself comes first
+		a++
+	}
+	nd := &ix.nodes[n]
+	nd.lo, nd.count, nd.up, nd.meta = lo, uint16(a-lo), up, uint16(depth)<<12
+	if a > lo {
+		up = n
+	}
+	if a == b {
+		return
+	}
+	// One child per distinct next digit, allocated as one block.
+	var mask uint16
+	for i := a; i < b; i++ {
+		mask |= 1 << (prefixes[i][depth] - '0')
+	}
+	first := int32(len(ix.nodes))
+	nd.first, nd.meta = first, nd.meta|mask
+	for range bits.OnesCount16(mask) {
+		ix.nodes = append(ix.nodes, node{})
+	}
+	child := first
+	for i := a; i < b; child++ {
+		c := prefixes[i][depth]
 		j := i + 1
-		for j < len(rows) && rows[j].Prefix == p {
+		for j < b && prefixes[j][depth] == c {
 			j++
 		}
-		n := int32(0)
-		for k := 0; k < len(p); k++ {
-			c := p[k] - '0'
-			next := ix.nodes[n].child[c]
-			if next == 0 {
-				next = int32(len(ix.nodes))
-				ix.nodes = append(ix.nodes, node{})
-				ix.nodes[n].child[c] = next
-			}
-			n = next
+		ix.build(child, i, j, depth+1, up)
+		i = j
+	}
+}
+
+// fillTop sets top[x] for the topDigits-digit strings x starting with the
+// depth digits of v to the deepest node on their path, from node k down.
+func (ix *Index) fillTop(k int32, depth, v int) {
+	if depth == topDigits {
+		ix.top[v] = k
+		return
+	}
+	n := ix.nodes[k]
+	child := n.first
+	for c := 0; c < 10; c++ {
+		w := v*10 + c
+		if n.meta&(1<<c) != 0 {
+			ix.fillTop(child, depth+1, w)
+			child++
+			continue
 		}
-		ix.nodes[n].lo, ix.nodes[n].hi = int32(i), int32(j)
-		for ; i < j; i++ {
-			ix.spans[i] = span{fromUnix(&rows[i]), toUnix(&rows[i])}
+		span := pow10(topDigits - depth - 1)
+		for x := w * span; x < (w+1)*span; x++ {
+			ix.top[x] = k
 		}
 	}
-	return ix
 }
 
 // Lookup returns the row of the longest prefix of digits that has a row in
 // force at `at` (see Row.InForce). digits is an E.164 number without "+" (as
 // e164.Number.Digits returns); lookup stops at the first non-digit. It does
-// not allocate.
+// not allocate. The row equals the deck's (Row.Equal); its effective times
+// are in UTC and its Prefix shares memory with digits.
 func (ix *Index) Lookup(digits string, at time.Time) (Row, bool) {
-	if i := ix.find(digits, at.Unix()); i >= 0 {
-		return ix.deck.Rows[i], true
+	i, depth := ix.find(digits, at.Unix())
+	if i < 0 {
+		return Row{}, false
 	}
-	return Row{}, false
+	r := &ix.recs[i]
+	p := &ix.places[r.place]
+	row := Row{Prefix: digits[:depth], Destination: p.destination, Country: p.country, Kind: r.kind, Tariff: ix.tariffs[r.tariff]}
+	if r.from != math.MinInt64 {
+		row.EffectiveFrom = time.Unix(r.from, 0).UTC()
+	}
+	if r.to != math.MaxInt64 {
+		row.EffectiveTo = time.Unix(r.to, 0).UTC()
+	}
+	return row, true
 }
 
-// find returns the position of the matching row, or -1.
-func (ix *Index) find(digits string, t int64) int32 {
-	best := int32(-1)
+// find returns the position of the matching row and its prefix length, or
+// -1.
+func (ix *Index) find(digits string, t int64) (int32, int) {
 	nodes := ix.nodes
-	n := int32(0)
-	for i := 0; i < len(digits); i++ {
-		c := digits[i] - '0'
-		if c > 9 {
-			break
-		}
-		n = nodes[n].child[c]
-		if n == 0 {
-			break
-		}
-		for j := nodes[n].lo; j < nodes[n].hi; j++ {
-			if s := ix.spans[j]; s.from <= t && t < s.to {
-				best = j
+	k, i := int32(0), 0
+	if ix.top != nil && len(digits) >= topDigits {
+		v := 0
+		for j := 0; j < topDigits; j++ {
+			c := digits[j] - '0'
+			if c > 9 {
+				v = -1
 				break
 			}
+			v = v*10 + int(c)
+		}
+		if v >= 0 {
+			k = ix.top[v]
+			i = nodes[k].depth()
 		}
 	}
-	return best
+	for ; i < len(digits); i++ {
+		c := digits[i] - '0'
+		n := &nodes[k]
+		if c > 9 || n.meta&(1<<c) == 0 {
+			break
+		}
+		k = n.first + int32(bits.OnesCount16(n.meta&(1<<c-1)))
+	}
+	if nodes[k].count == 0 {
+		k = nodes[k].up
+	}
+	for k >= 0 {
+		n := &nodes[k]
+		for j := n.lo; j < n.lo+int32(n.count); j++ {
+			if r := &ix.recs[j]; r.from <= t && t < r.to {
+				return j, n.depth()
+			}
+		}
+		k = n.up
+	}
+	return -1, 0
 }
 
 // lookupSlow is the obvious definition of Lookup: scan every row. It is the
@@ -139,14 +286,38 @@ func lookupSlow(d *Deck, digits string, at time.Time) (Row, bool) {
 }
 
 // Deck returns the index's deck: rows sorted by prefix and effective date,
-// tariffs compiled. It is shared: do not modify it.
-func (ix *Index) Deck() *Deck { return ix.deck }
+// tariffs compiled, times in UTC. It is built on first use and shared: do not
+// modify it.
+func (ix *Index) Deck() *Deck {
+	ix.deckOnce.Do(func() {
+		d := &Deck{Version: ix.version, Currency: ix.currency, Rows: make([]Row, len(ix.recs))}
+		for i := range ix.recs {
+			d.Rows[i] = ix.row(int32(i))
+		}
+		ix.deck = d
+	})
+	return ix.deck
+}
+
+// row rebuilds row i from its compact form.
+func (ix *Index) row(i int32) Row {
+	r := &ix.recs[i]
+	p := &ix.places[r.place]
+	row := Row{Prefix: ix.prefixes[i], Destination: p.destination, Country: p.country, Kind: r.kind, Tariff: ix.tariffs[r.tariff]}
+	if r.from != math.MinInt64 {
+		row.EffectiveFrom = time.Unix(r.from, 0).UTC()
+	}
+	if r.to != math.MaxInt64 {
+		row.EffectiveTo = time.Unix(r.to, 0).UTC()
+	}
+	return row
+}
 
 // Version returns the deck version.
-func (ix *Index) Version() string { return ix.deck.Version }
+func (ix *Index) Version() string { return ix.version }
 
 // Currency returns the currency of every price in the deck.
-func (ix *Index) Currency() string { return ix.deck.Currency }
+func (ix *Index) Currency() string { return ix.currency }
 
 // Len returns the number of rows.
-func (ix *Index) Len() int { return len(ix.deck.Rows) }
+func (ix *Index) Len() int { return len(ix.recs) }

@@ -18,6 +18,8 @@ const (
 	MaxDestinationLen = 128     // bytes of a destination name
 	MaxRows           = 2000000 // rows in one deck
 	DefaultCurrency   = "USD"   // the currency of a deck that names none
+
+	maxRowsPerPrefix = math.MaxUint16 // effective-dated rows of one prefix
 )
 
 // Row is one line of a rate deck: the tariff for calls to numbers starting
@@ -223,8 +225,15 @@ func overlaps(rows []Row, lines []int) []RowError {
 		sort.Slice(order, func(a, b int) bool { return rowLess(&rows[order[a]], &rows[order[b]]) })
 	}
 	var errs []RowError
+	run := 1 // rows of the current prefix so far
 	for j := 1; j < len(order); j++ {
 		prev, cur := &rows[order[j-1]], &rows[order[j]]
+		if run++; prev.Prefix != cur.Prefix {
+			run = 1
+		} else if run == maxRowsPerPrefix+1 {
+			errs = append(errs, RowError{Line: lines[order[j]], Prefix: cur.Prefix, Field: "prefix",
+				Message: "more than " + strconv.Itoa(maxRowsPerPrefix) + " rows for prefix " + cur.Prefix})
+		}
 		if prev.Prefix == cur.Prefix && toUnix(prev) > fromUnix(cur) {
 			msg := "duplicate prefix " + cur.Prefix + ": its effective range overlaps the row on line " + strconv.Itoa(lines[order[j-1]])
 			errs = append(errs, RowError{Line: lines[order[j]], Prefix: cur.Prefix, Field: "prefix", Message: msg})

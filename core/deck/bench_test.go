@@ -1,0 +1,268 @@
+package deck
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// genDeck returns a deterministic deck of n distinct prefixes shaped like a
+// real carrier deck: country codes of 1-3 digits extended by 1-6 digits,
+// a few thousand destination names, a few hundred tariffs, and one prefix in
+// ten with a price change (two rows).
+func genDeck(n int) *Deck {
+	r := rand.New(rand.NewPCG(42, 42))
+	tariffs := make([]Tariff, 300)
+	for i := range tariffs {
+		rate := decimal.New(int64(1+r.IntN(5000)), -4)
+		switch i % 3 {
+		case 0:
+			tariffs[i] = MustNewTariff(decimal.Zero, SimpleTiers(rate, 60, 60)...)
+		case 1:
+			tariffs[i] = MustNewTariff(decimal.Zero, SimpleTiers(rate, 30, 6)...)
+		default:
+			tariffs[i] = MustNewTariff(decimal.New(int64(r.IntN(100)), -3), SimpleTiers(rate, 1, 1)...)
+		}
+	}
+	codes := make([]string, 0, 250)
+	for len(codes) < cap(codes) {
+		c := strconv.Itoa(1 + r.IntN(999))
+		if c[0] != '0' {
+			codes = append(codes, c)
+		}
+	}
+	change := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	seen := make(map[string]bool, n)
+	d := &Deck{Version: "bench", Currency: "USD", Rows: make([]Row, 0, n+n/10)}
+	for len(seen) < n {
+		code := codes[r.IntN(len(codes))]
+		p := code
+		for k := r.IntN(7); k > 0 && len(p) < MaxPrefixDigits; k-- {
+			p += string(rune('0' + r.IntN(10)))
+		}
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		row := Row{Prefix: p, Destination: "Destination " + code + " " + strconv.Itoa(r.IntN(10)),
+			Country: string(rune('A'+r.IntN(26))) + string(rune('A'+r.IntN(26))), Kind: Kind(r.IntN(int(numKinds))),
+			Tariff: tariffs[r.IntN(len(tariffs))], EffectiveFrom: t2026}
+		if r.IntN(10) == 0 {
+			later := row
+			later.EffectiveFrom, later.Tariff = change, tariffs[r.IntN(len(tariffs))]
+			row.EffectiveTo = change
+			d.Rows = append(d.Rows, later)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return d
+}
+
+// naiveIndex is the baseline of BenchmarkLookup: one map per prefix length,
+// tried from the longest length down.
+type naiveIndex struct {
+	byLen [MaxPrefixDigits + 1]map[string][]int32
+	rows  []Row
+	spans []naiveSpan
+}
+
+func newNaive(d *Deck) *naiveIndex {
+	n := &naiveIndex{rows: d.Rows, spans: make([]naiveSpan, len(d.Rows))}
+	for i := range n.byLen {
+		n.byLen[i] = make(map[string][]int32)
+	}
+	for i := range d.Rows {
+		r := &d.Rows[i]
+		n.byLen[len(r.Prefix)][r.Prefix] = append(n.byLen[len(r.Prefix)][r.Prefix], int32(i))
+		n.spans[i] = naiveSpan{fromUnix(r), toUnix(r)}
+	}
+	return n
+}
+
+func (n *naiveIndex) lookup(digits string, at time.Time) (Row, bool) {
+	t := at.Unix()
+	for l := min(len(digits), MaxPrefixDigits); l > 0; l-- {
+		for _, i := range n.byLen[l][digits[:l]] {
+			if s := n.spans[i]; s.from <= t && t < s.to {
+				return n.rows[i], true
+			}
+		}
+	}
+	return Row{}, false
+}
+
+var bench100k = sync.OnceValues(func() (*Index, error) { return NewIndex(genDeck(100_000)) })
+
+func benchIndex(b *testing.B) *Index {
+	ix, err := bench100k()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ix
+}
+
+// lookupQueries returns n dialled numbers (12 digits) starting with prefixes
+// of the deck, so that every lookup walks a realistic depth.
+// The numbers are slices of one buffer, as when a batch of call records is
+// rated.
+func lookupQueries(d *Deck, n int) []string {
+	r := rand.New(rand.NewPCG(7, 7))
+	buf := make([]byte, 0, 12*n)
+	for range n {
+		p := d.Rows[r.IntN(len(d.Rows))].Prefix
+		buf = append(buf, p...)
+		for k := len(p); k < 12; k++ {
+			buf = append(buf, byte('0'+r.IntN(10)))
+		}
+	}
+	all := string(buf)
+	q := make([]string, n)
+	for i := range q {
+		q[i] = all[12*i : 12*i+12]
+	}
+	return q
+}
+
+var sinkRow Row
+var sinkOK bool
+
+func BenchmarkLookup(b *testing.B) {
+	ix := benchIndex(b)
+	naive := newNaive(ix.Deck())
+	queries := lookupQueries(ix.Deck(), 1<<14)
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	for _, q := range queries[:1000] { // the baseline must be right too
+		a, aok := ix.Lookup(q, at)
+		c, cok := naive.lookup(q, at)
+		if aok != cok || a.Prefix != c.Prefix {
+			b.Fatalf("index and naive baseline disagree on %s", q)
+		}
+	}
+	b.Run("index", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			sinkRow, sinkOK = ix.Lookup(queries[i&(1<<14-1)], at)
+			i++
+		}
+	})
+	b.Run("naive-map", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			sinkRow, sinkOK = naive.lookup(queries[i&(1<<14-1)], at)
+			i++
+		}
+	})
+	// speedup times both over the same queries and reports naive/index.
+	b.Run("speedup", func(b *testing.B) {
+		var ti, tn time.Duration
+		for b.Loop() {
+			start := time.Now()
+			for _, q := range queries {
+				sinkRow, sinkOK = ix.Lookup(q, at)
+			}
+			mid := time.Now()
+			for _, q := range queries {
+				sinkRow, sinkOK = naive.lookup(q, at)
+			}
+			ti, tn = ti+mid.Sub(start), tn+time.Since(mid)
+		}
+		b.ReportMetric(float64(tn)/float64(ti), "naive/index")
+		b.ReportMetric(float64(ti.Nanoseconds())/float64(b.N*len(queries)), "ns/lookup")
+	})
+}
+
+var sinkPrice decimal.Decimal
+var sinkInt int
+
+func BenchmarkPrice(b *testing.B) {
+	cases := []struct {
+		name    string
+		t       Tariff
+		seconds int
+	}{
+		{"30s-60/60", MustNewTariff(decimal.Zero, SimpleTiers(decimal.New(13, -2), 60, 60)...), 30},
+		{"3h-60/60", MustNewTariff(decimal.Zero, SimpleTiers(decimal.New(13, -2), 60, 60)...), 3 * 3600},
+		{"30s-1/1", MustNewTariff(decimal.New(15, -3), SimpleTiers(decimal.New(38, -2), 1, 1)...), 30},
+		{"3h-1/1", MustNewTariff(decimal.New(15, -3), SimpleTiers(decimal.New(38, -2), 1, 1)...), 3 * 3600},
+		{"7d-4tiers", MustNewTariff(decimal.New(15, -3), Tier{0, decimal.New(20, -2), 60}, Tier{60, decimal.New(5, -2), 1},
+			Tier{3600, decimal.New(4, -2), 6}, Tier{7200, decimal.New(3, -2), 60}), 7 * 86400},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkPrice = c.t.Price(c.seconds)
+			}
+		})
+	}
+	b.Run("MaxSeconds", func(b *testing.B) {
+		t := cases[4].t
+		budget := decimal.New(12345, -2)
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkInt = t.MaxSeconds(budget)
+		}
+	})
+}
+
+func BenchmarkParseCSV100k(b *testing.B) {
+	var buf bytes.Buffer
+	if err := benchIndex(b).Deck().WriteCSV(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseCSV(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNewIndex100k(b *testing.B) {
+	d := benchIndex(b).Deck()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewIndex(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeSnapshot100k(b *testing.B) {
+	ix := benchIndex(b)
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		s, err := EncodeSnapshot(ix)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(s)
+	}
+	b.ReportMetric(float64(n), "bytes")
+}
+
+func BenchmarkDecodeSnapshot100k(b *testing.B) {
+	s, err := EncodeSnapshot(benchIndex(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeSnapshot(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(s)), "bytes")
+}
+
+type naiveSpan struct{ from, to int64 }
