@@ -1,14 +1,18 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/worker"
 )
 
@@ -191,7 +195,91 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q.Tenant = t.ID
+	if out, ok := s.authorizeLocally(r.Context(), q); ok {
+		respond(w, r, http.StatusOK, out)
+		return nil
+	}
 	return s.forward(w, r, t.ID, "/authorize", q)
+}
+
+// replica is the isolate's read-only copy of an account, from the snapshot
+// published in KV. Authorize only reads the account, but *account.Account is
+// not documented as safe for concurrent readers, so a mutex guards it.
+type replica struct {
+	mu   sync.Mutex
+	acct *account.Account
+}
+
+// authorizeLocally answers an authorization from the isolate when the
+// decision holds nothing — emergency and essential numbers, inbound calls,
+// calls an unlimited package covers: no bundle minutes or money can be
+// over-committed by answering them without the Durable Object, and the CDR
+// is rated by the object as Authorize would decide then. Everything else
+// (bundle, pay-as-you-go, denials, unknown tenants) goes to the object.
+func (s *Server) authorizeLocally(ctx context.Context, q AuthorizeRequest) (AuthorizeResponse, bool) {
+	if s.cfg.Catalog == nil {
+		return AuthorizeResponse{}, false
+	}
+	rep, err := s.replicaOf(ctx, q.Tenant)
+	if err != nil {
+		return AuthorizeResponse{}, false
+	}
+	ix, _, err := s.decks.Current(ctx)
+	if err != nil {
+		return AuthorizeResponse{}, false
+	}
+	dir, _ := parseDirection(q.Direction)
+	start, err := time.Parse(time.RFC3339, q.Start)
+	if err != nil {
+		return AuthorizeResponse{}, false
+	}
+	rep.mu.Lock()
+	defer rep.mu.Unlock()
+	d, err := e164.ParseDial(q.Dialled, rep.acct.Settings().Home)
+	if err != nil {
+		return AuthorizeResponse{}, false
+	}
+	dec := rep.acct.Authorize(ix, account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start})
+	if !dec.Allowed || (dec.Cover != account.CoverFree && dec.Cover != account.CoverPackage) || dec.MaxSeconds < account.NoLimit {
+		return AuthorizeResponse{}, false
+	}
+	return decisionJSON(q.CallID, d, dec, start, ix), true
+}
+
+func (s *Server) replicaOf(ctx context.Context, tenant string) (*replica, error) {
+	now := s.now()
+	if rep, ok := s.replica.get(tenant, now); ok {
+		return rep, nil
+	}
+	b, err := s.cfg.Blobs.Get(ctx, worker.AccountKey(tenant))
+	if err != nil {
+		return nil, err
+	}
+	a, err := account.DecodeSnapshot(s.cfg.Catalog, b)
+	if err != nil {
+		return nil, err
+	}
+	rep := &replica{acct: a}
+	s.replica.put(tenant, rep, now)
+	return rep, nil
+}
+
+// decisionJSON is the API form of a decision.
+func decisionJSON(callID string, d e164.Dialled, dec account.Decision, start time.Time, ix *deck.Index) AuthorizeResponse {
+	out := AuthorizeResponse{CallID: callID, Allowed: dec.Allowed, Reason: string(dec.Reason), Cover: dec.Cover.String(),
+		Package: dec.Package, BundleSeconds: dec.BundleSeconds, Number: d.String(), DeckVersion: ix.Version()}
+	if dec.MaxSeconds < account.NoLimit {
+		m := dec.MaxSeconds
+		out.MaxSeconds = &m
+		if dec.Allowed {
+			out.Expires = start.Add(time.Duration(m)*time.Second + account.ReservationGrace).Format(time.RFC3339)
+		}
+	}
+	if dec.HasRow() {
+		rj := rateJSON(dec.Row, ix.Currency())
+		out.Rate = &rj
+	}
+	return out
 }
 
 func (s *Server) cdrs(w http.ResponseWriter, r *http.Request) error {

@@ -188,19 +188,7 @@ func (o *Object) authorize(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return false, err
 		}
-		out = AuthorizeResponse{CallID: q.CallID, Allowed: dec.Allowed, Reason: string(dec.Reason), Cover: dec.Cover.String(),
-			Package: dec.Package, BundleSeconds: dec.BundleSeconds, Number: d.String(), DeckVersion: ix.Version()}
-		if dec.MaxSeconds < account.NoLimit {
-			m := dec.MaxSeconds
-			out.MaxSeconds = &m
-			if dec.Allowed {
-				out.Expires = start.Add(time.Duration(m)*time.Second + account.ReservationGrace).Format(time.RFC3339)
-			}
-		}
-		if dec.HasRow() {
-			rj := rateJSON(dec.Row, ix.Currency())
-			out.Rate = &rj
-		}
+		out = decisionJSON(q.CallID, d, dec, start, ix)
 		return dec.Allowed, nil
 	})
 	if err != nil {

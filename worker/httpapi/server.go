@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/worker"
 )
 
@@ -34,6 +35,13 @@ type Config struct {
 	Decks *Decks
 	// Accounts reaches the accounts' Durable Objects.
 	Accounts worker.Accounts
+	// Catalog is the product catalog account snapshots refer to. With it,
+	// authorizations that hold nothing (emergency, inbound, package calls)
+	// are answered from the isolate's replica of the account; without it
+	// every authorization goes to the Durable Object.
+	Catalog *account.Catalog
+	// Portal configures the signed-in portal's API (portal.go).
+	Portal PortalConfig
 }
 
 // Cache lifetimes in the isolate. Workers KV itself is eventually consistent
@@ -42,6 +50,9 @@ const (
 	deckTTL   = 5 * time.Second  // how often the current deck version is re-read
 	keyTTL    = 30 * time.Second // revoked keys stop working within this time
 	tenantTTL = 30 * time.Second
+	// replicaTTL bounds how stale the isolate's copy of an account may be
+	// when it answers an authorization that holds nothing.
+	replicaTTL = 10 * time.Second
 )
 
 // Server serves the API.
@@ -50,6 +61,7 @@ type Server struct {
 	mux     *http.ServeMux
 	decks   *Decks
 	keys    *ttlCache[string, worker.APIKey]
+	replica *ttlCache[string, *replica]
 	tenants *ttlCache[string, worker.Tenant]
 }
 
@@ -87,6 +99,7 @@ func New(cfg Config) *Server {
 		mux:     http.NewServeMux(),
 		keys:    newTTLCache[string, worker.APIKey](keyTTL, 10000),
 		tenants: newTTLCache[string, worker.Tenant](tenantTTL, 10000),
+		replica: newTTLCache[string, *replica](replicaTTL, 1000),
 	}
 	for _, rt := range routes {
 		rt := rt

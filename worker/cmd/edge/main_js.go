@@ -20,7 +20,7 @@ func main() {
 	db := cfstore.NewD1(env.Get("DB"))
 	accounts := cfstore.NewAccounts(env.Get("ACCOUNTS"))
 	decks := httpapi.NewDecks(kv, nil)
-	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts})
+	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts, Catalog: account.DemoCatalog()})
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
 		Storage: func(r *http.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },

@@ -5,7 +5,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,13 +41,15 @@ func main() {
 	var (
 		target  = flag.String("url", "", "URL to load (loopback only)")
 		method  = flag.String("method", "GET", "HTTP method")
-		body    = flag.String("body", "", "request body")
+		body    = flag.String("body", "", "request body; {{n}} is replaced by a per-request counter")
 		name    = flag.String("name", "", "label printed with the result")
 		c       = flag.Int("c", 1, "concurrency")
 		n       = flag.Int("n", 2000, "maximum number of requests")
 		d       = flag.Duration("d", 5*time.Second, "maximum duration")
 		warmup  = flag.Int("warmup", 50, "requests sent before measuring")
-		headers headerFlags
+		thenURL  = flag.String("then-url", "", "a POST sent after each request (not timed), e.g. to settle it")
+		thenBody = flag.String("then-body", "", "body of the -then-url request; {{n}} as in -body")
+		headers  headerFlags
 	)
 	flag.Var(&headers, "H", "request header 'Name: value' (repeatable)")
 	flag.Parse()
@@ -65,20 +67,36 @@ func main() {
 		Transport: &http.Transport{MaxIdleConnsPerHost: *c, DisableCompression: true},
 		Timeout:   10 * time.Second,
 	}
+	var counter atomic.Int64
 	do := func() (time.Duration, bool) {
-		req, _ := http.NewRequest(*method, *target, bytes.NewReader([]byte(*body)))
-		for _, h := range headers {
-			k, v, _ := strings.Cut(h, ":")
-			req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+		n := strconv.FormatInt(counter.Add(1), 10)
+		send := func(method, target, body string) (*http.Response, error) {
+			req, _ := http.NewRequest(method, target, strings.NewReader(strings.ReplaceAll(body, "{{n}}", n)))
+			for _, h := range headers {
+				k, v, _ := strings.Cut(h, ":")
+				req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+			}
+			return client.Do(req)
 		}
 		start := time.Now()
-		res, err := client.Do(req)
+		res, err := send(*method, *target, *body)
+		took := time.Since(start)
 		if err != nil {
-			return time.Since(start), false
+			return took, false
 		}
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		return time.Since(start), res.StatusCode < 400
+		ok := res.StatusCode < 400
+		if *thenURL != "" {
+			then, err := send("POST", *thenURL, *thenBody)
+			if err != nil {
+				return took, false
+			}
+			io.Copy(io.Discard, then.Body)
+			then.Body.Close()
+			ok = ok && then.StatusCode < 400
+		}
+		return took, ok
 	}
 	for i := 0; i < *warmup; i++ {
 		if _, ok := do(); !ok && i == *warmup-1 {

@@ -1,0 +1,80 @@
+// `make bench` for the worker: the built Go worker and a plain-JS "hello"
+// worker on the same runtime (workerd through Miniflare, 127.0.0.1 only),
+// loaded by worker/build/loadgen at concurrency 1 and 8. Prints req/s and
+// p50/p99 per endpoint, the ratio to the plain-JS ceiling, the wasm size
+// (raw and gzip) and the cold start.
+import { Miniflare } from "miniflare";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { build, keys, loadSeed, workerOptions, root } from "../test/harness.mjs";
+
+const N = Number(process.env.BENCH_N || 2000);       // requests per run (bounded)
+const DURATION = process.env.BENCH_D || "6s";        // time bound per run
+const loadgen = join(build, "loadgen");
+
+function run(name, url, c, extra = []) {
+  const out = execFileSync(loadgen, ["-url", url, "-c", String(c), "-n", String(N), "-d", DURATION, "-name", name, ...extra]);
+  return JSON.parse(out.toString());
+}
+
+function row(r, ceiling) {
+  const ratio = ceiling ? (r.req_per_sec / ceiling).toFixed(2) + "×" : "";
+  return `${r.name.padEnd(26)} c=${r.c}  ${r.req_per_sec.toFixed(0).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2).padStart(6)} ms  p99 ${r.p99_ms.toFixed(2).padStart(6)} ms  errors ${r.errors}  ${ratio}`;
+}
+
+const wasm = readFileSync(join(build, "app.wasm"));
+console.log(`worker wasm: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gzipSync(wasm, { level: 9 }).length / 1e6).toFixed(2)} MB gzip (target ≤ 2 MB gzip)`);
+
+const local = { host: "127.0.0.1", port: 0 };
+const hello = new Miniflare({
+  modules: true, scriptPath: join(root, "worker/js/hello.mjs"), compatibilityDate: "2026-04-01", cf: false, ...local,
+});
+const go = new Miniflare(workerOptions({ ...local, bindings: {} }));
+try {
+  const t0 = performance.now();
+  const goURL = await go.ready;
+  await loadSeed(go);
+  const helloURL = await hello.ready;
+  const auth = ["-H", "Authorization: Bearer " + keys.demo];
+
+  // Cold start: the first request starts the Go program (wasm instantiate,
+  // runtime init) and loads the deck from KV; the second is warm.
+  let t = performance.now();
+  let res = await fetch(goURL + "v1/rates/lookup?number=%2B61412345678", { headers: { Authorization: "Bearer " + keys.demo } });
+  await res.text();
+  const cold = performance.now() - t;
+  t = performance.now();
+  res = await fetch(goURL + "v1/openapi.json");
+  await res.text();
+  const warm = performance.now() - t;
+  console.log(`cold start: first request ${cold.toFixed(1)} ms (Go start + deck load from KV), next ${warm.toFixed(1)} ms; runtime ready in ${(performance.now() - t0 - cold - warm).toFixed(0)} ms`);
+
+  // A package call (holds nothing: answered from the isolate's replica) and
+  // a metered domestic call (bundle; reserved in the Durable Object), each
+  // settled by an unanswered CDR right after so reservations do not pile up.
+  const packageBody = JSON.stringify({ call_id: "pkg-{{n}}", user: "carol", dialled: "+33123456789" });
+  const meteredBody = JSON.stringify({ call_id: "met-{{n}}", user: "bob", dialled: "+442079460000", start: "START" });
+  const settleBody = JSON.stringify({ cdrs: [{ call_id: "met-{{n}}", user: "bob", dialled: "+442079460000", start: "START", seconds: 0 }] });
+  const startAt = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const results = [];
+  for (const c of [1, 8]) {
+    const ceiling = run("plain-JS hello", helloURL + "v1/hello", c);
+    results.push([ceiling, null]);
+    results.push([run("/v1/rates/lookup", goURL + "v1/rates/lookup?number=%2B61412345678", c, auth), ceiling.req_per_sec]);
+    const post = [...auth, "-method", "POST", "-H", "Content-Type: application/json"];
+    results.push([run("/v1/authorize package", goURL + "v1/authorize", c,
+      [...post, "-body", packageBody.replace("pkg-", `pkg-c${c}-`)]), ceiling.req_per_sec]);
+    results.push([run("/v1/authorize metered (DO)", goURL + "v1/authorize", c,
+      [...post, "-body", meteredBody.replace("met-", `met-c${c}-`).replace("START", startAt),
+        "-then-url", goURL + "v1/cdrs", "-then-body", settleBody.replace("met-", `met-c${c}-`).replace("START", startAt)]), ceiling.req_per_sec]);
+    results.push([run("/v1/openapi.json (static)", goURL + "v1/openapi.json", c), ceiling.req_per_sec]);
+  }
+  for (const [r, ceiling] of results) console.log(row(r, ceiling));
+  console.log("Durable Object round trips: package/emergency/inbound authorizations 0% (isolate replica); metered (bundle/PAYG) 100% (no quota leases yet)");
+  console.log("targets: authorize ≥ 0.7× plain-JS req/s; p99 ≤ 5 ms at c=8");
+} finally {
+  await go.dispose();
+  await hello.dispose();
+}
