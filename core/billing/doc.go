@@ -47,8 +47,10 @@
 //   - the prorated credits and charges of every change made during the
 //     previous cycle, billed in arrears (KindProrationCredit,
 //     KindProrationCharge);
-//   - the previous cycle's pay-as-you-go overage (KindOverage), billed monthly
-//     in arrears whatever the subscription cycle;
+//   - the pay-as-you-go overage of the last calendar month (KindOverage,
+//     OverageMonth): overage is billed monthly in arrears whatever the
+//     subscription cycle, so with an anchored cycle starting on the 15th the
+//     invoice of 15 February bills January's overage;
 //   - any credit carried forward from the previous invoice
 //     (KindCreditBroughtForward).
 //

@@ -38,7 +38,8 @@ type InvoiceInput struct {
 	// Changes are the changes made during the previous cycle (Cycle.Prev()),
 	// billed prorated in arrears, in any order.
 	Changes []Change `json:"changes,omitempty"`
-	// Overage is the pay-as-you-go usage of the previous cycle.
+	// Overage is the pay-as-you-go usage of OverageMonth(Cycle): the last
+	// calendar month, whatever the subscription cycle.
 	Overage []Overage `json:"overage,omitempty"`
 	// CreditBroughtForward is the CarriedForward of the previous invoice.
 	CreditBroughtForward decimal.Decimal `json:"credit_brought_forward"`
@@ -53,7 +54,8 @@ type InvoiceInput struct {
 // core.RoundInvoice.
 type Invoice struct {
 	Cycle          Cycle           `json:"cycle"`
-	UsagePeriod    Cycle           `json:"usage_period"` // the previous cycle: changes and overage
+	PreviousCycle  Cycle           `json:"previous_cycle"` // the cycle whose changes are billed
+	OveragePeriod  Cycle           `json:"overage_period"` // the calendar month whose overage is billed
 	Lines          []Line          `json:"lines"`
 	Charges        decimal.Decimal `json:"charges"`
 	Credits        decimal.Decimal `json:"credits"`
@@ -61,6 +63,12 @@ type Invoice struct {
 	Total          decimal.Decimal `json:"total"`
 	CarriedForward decimal.Decimal `json:"carried_forward"`
 }
+
+// OverageMonth returns the calendar month whose pay-as-you-go overage is
+// billed on the invoice issued at the start of c: the last calendar month, in
+// c's zone, that ended at or before c.Start. Overage is billed monthly
+// whatever the subscription cycle; for calendar-month cycles it is c.Prev().
+func OverageMonth(c Cycle) Cycle { return MonthlyCycle(c.Start, c.Location(), 1).Prev() }
 
 // BuildInvoice builds the invoice issued at the start of in.Cycle, in this
 // line order: subscriptions (in the order given), the proration lines of each
@@ -109,7 +117,7 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 			"credit brought forward %s is negative", in.CreditBroughtForward)
 	}
 
-	inv := Invoice{Cycle: in.Cycle, UsagePeriod: prev}
+	inv := Invoice{Cycle: in.Cycle, PreviousCycle: prev, OveragePeriod: OverageMonth(in.Cycle)}
 	n := in.Cycle.Days()
 	inv.Lines = make([]Line, 0, len(in.Subscriptions)+2*len(in.Changes)+len(in.Overage)+2)
 	for _, it := range in.Subscriptions {
@@ -129,7 +137,8 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 	}
 	for _, o := range in.Overage {
 		inv.Lines = append(inv.Lines, Line{Kind: KindOverage, Code: o.Code, Description: o.Description,
-			Quantity: o.Minutes, From: prev.Start, To: prev.End, Amount: core.RoundInvoice(o.Amount)})
+			Quantity: o.Minutes, From: inv.OveragePeriod.Start, To: inv.OveragePeriod.End,
+			Amount: core.RoundInvoice(o.Amount)})
 	}
 	if in.CreditBroughtForward.IsPositive() {
 		inv.Lines = append(inv.Lines, Line{Kind: KindCreditBroughtForward,

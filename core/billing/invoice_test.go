@@ -85,10 +85,48 @@ func TestBuildInvoice(t *testing.T) {
 				}
 			}
 			checkInvoiceInvariants(t, inv)
-			if inv.UsagePeriod != tt.in.Cycle.Prev() {
-				t.Errorf("usage period %s, want %s", inv.UsagePeriod, tt.in.Cycle.Prev())
+			if inv.PreviousCycle != tt.in.Cycle.Prev() || inv.OveragePeriod != OverageMonth(tt.in.Cycle) {
+				t.Errorf("periods %s and %s", inv.PreviousCycle, inv.OveragePeriod)
 			}
 		})
+	}
+}
+
+func TestOverageMonth(t *testing.T) {
+	ny := mustLoad(t, "America/New_York")
+	tests := []struct {
+		cycle Cycle
+		want  string
+	}{
+		{MonthlyCycle(day(2026, 2, 1, ny), ny, 1), "2026-01-01..2026-02-01 America/New_York"},
+		{MonthlyCycle(day(2026, 2, 15, ny), ny, 15), "2026-01-01..2026-02-01 America/New_York"},
+		{MonthlyCycle(day(2026, 1, 10, ny), ny, 15), "2025-11-01..2025-12-01 America/New_York"}, // cycle from 15 Dec
+		{MonthlyCycle(day(2026, 1, 31, ny), ny, 31), "2025-12-01..2026-01-01 America/New_York"},
+		{MonthlyCycle(day(2026, 2, 28, ny), ny, 31), "2026-01-01..2026-02-01 America/New_York"},
+		{MonthlyCycle(day(2026, 3, 31, ny), ny, 31), "2026-02-01..2026-03-01 America/New_York"},
+	}
+	for _, tt := range tests {
+		if got := OverageMonth(tt.cycle).String(); got != tt.want {
+			t.Errorf("OverageMonth(%s) = %s, want %s", tt.cycle, got, tt.want)
+		}
+	}
+	// Anchored invoices bill each calendar month's overage exactly once.
+	c := MonthlyCycle(day(2027, 12, 31, ny), ny, 31)
+	month := OverageMonth(c)
+	for range 30 {
+		c = c.Next()
+		if got := OverageMonth(c); got != month.Next() {
+			t.Fatalf("invoice of %s bills overage of %s, want %s", c, got, month.Next())
+		}
+		month = month.Next()
+	}
+	inv, err := BuildInvoice(InvoiceInput{Cycle: MonthlyCycle(day(2026, 2, 15, ny), ny, 15),
+		Overage: []Overage{{Code: "payg", Minutes: 3, Amount: m("0.39")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := inv.Lines[0]; !l.From.Equal(day(2026, 1, 1, ny)) || !l.To.Equal(day(2026, 2, 1, ny)) {
+		t.Errorf("overage line covers [%s, %s), want January", l.From, l.To)
 	}
 }
 

@@ -20,10 +20,16 @@ type Item struct {
 }
 
 // Validate returns an Invalid error naming the bad field of it: an empty
-// code, a negative quantity or a negative price.
+// code, a negative or absurd quantity (above MaxQuantity) or a negative price.
 func (it Item) Validate() error { return it.check("item", -1) }
 
-func (it Item) valid() bool { return it.Code != "" && it.Quantity >= 0 && !it.UnitPrice.IsNegative() }
+// MaxQuantity bounds Item.Quantity: far above any real account, low enough
+// that quantity × days never overflows.
+const MaxQuantity = 1_000_000_000
+
+func (it Item) valid() bool {
+	return it.Code != "" && it.Quantity >= 0 && it.Quantity <= MaxQuantity && !it.UnitPrice.IsNegative()
+}
 
 // check validates it, the item at index i of the list named list (i < 0: a
 // single item named list). The field name is built only on error.
@@ -39,6 +45,8 @@ func (it Item) check(list string, i int) error {
 		return core.FieldErrorf(core.Invalid, field("code"), "item code is empty")
 	case it.Quantity < 0:
 		return core.FieldErrorf(core.Invalid, field("quantity"), "quantity %d of %q is negative", it.Quantity, it.Code)
+	case it.Quantity > MaxQuantity:
+		return core.FieldErrorf(core.Invalid, field("quantity"), "quantity %d of %q is too large", it.Quantity, it.Code)
 	case it.UnitPrice.IsNegative():
 		return core.FieldErrorf(core.Invalid, field("unit_price"), "unit price %s of %q is negative", it.UnitPrice, it.Code)
 	}

@@ -72,7 +72,7 @@ func QuoteChange(old, new []Item, c Cycle, at time.Time) (Quote, error) {
 		return Quote{}, err
 	}
 	q := Quote{Cycle: c, At: at, CycleDays: c.Days(), UnusedDays: c.RemainingDays(at)}
-	q.Lines = changeLines(nil, old, new, c, at, q.UnusedDays, q.CycleDays)
+	q.Lines = changeLines(make([]Line, 0, len(old)+len(new)), old, new, c, at, q.UnusedDays, q.CycleDays)
 	q.Credit, q.Charge = decimal.Zero, decimal.Zero
 	for i := range q.Lines {
 		if q.Lines[i].Kind == KindProrationCredit {

@@ -126,6 +126,9 @@ func TestQuoteChange(t *testing.T) {
 				t.Errorf("credit %s charge %s net %s, want %s %s %s", q.Credit, q.Charge, q.Net, tt.credit, tt.charge, tt.net)
 			}
 			checkLines(t, q.Lines, tt.lines)
+			if q.Lines == nil {
+				t.Error("Lines is nil (JSON null), want empty")
+			}
 			if s := sumLines(q.Lines); !s.Equal(q.Net) {
 				t.Errorf("lines sum to %s, net is %s", s, q.Net)
 			}
@@ -154,6 +157,7 @@ func TestQuoteChangeErrors(t *testing.T) {
 		{"zero cycle", ok, ok, Cycle{}, in, "cycle"},
 		{"empty code", []Item{{Quantity: 1, UnitPrice: m("1")}}, ok, jan, in, "old[0].code"},
 		{"negative quantity", ok, []Item{item("a", 1, "1"), {Code: "b", Quantity: -1, UnitPrice: m("1")}}, jan, in, "new[1].quantity"},
+		{"absurd quantity", ok, []Item{{Code: "b", Quantity: MaxQuantity + 1, UnitPrice: m("1")}}, jan, in, "new[0].quantity"},
 		{"negative price", ok, []Item{{Code: "b", Quantity: 1, UnitPrice: m0("-1")}}, jan, in, "new[0].unit_price"},
 	}
 	for _, tt := range tests {
@@ -271,4 +275,31 @@ func FuzzRemainingDays(f *testing.F) {
 			t.Fatalf("Days(%s) = %d, reference %d", c, got, want)
 		}
 	})
+}
+
+func TestItemValidate(t *testing.T) {
+	tests := []struct {
+		it    Item
+		field string
+	}{
+		{item("user", 3, "12.50"), ""},
+		{item("free", 0, "0"), ""},
+		{Item{Quantity: 1}, "item.code"},
+		{Item{Code: "x", Quantity: -2}, "item.quantity"},
+		{Item{Code: "x", Quantity: MaxQuantity + 1}, "item.quantity"},
+		{Item{Code: "x", UnitPrice: m0("-0.01")}, "item.unit_price"},
+	}
+	for _, tt := range tests {
+		err := tt.it.Validate()
+		var e *core.Error
+		switch {
+		case tt.field == "" && err != nil:
+			t.Errorf("Validate(%+v) = %v", tt.it, err)
+		case tt.field != "" && (core.ErrorCode(err) != core.Invalid || !asError(err, &e) || e.Field != tt.field):
+			t.Errorf("Validate(%+v) = %v, want invalid on %s", tt.it, err, tt.field)
+		}
+	}
+	if got := item("user", 3, "12.50").Amount(); !got.Equal(m("37.5")) {
+		t.Errorf("Amount = %s", got)
+	}
 }
