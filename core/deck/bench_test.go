@@ -50,7 +50,7 @@ func genDeck(n int) *Deck {
 		}
 		seen[p] = true
 		row := Row{Prefix: p, Destination: "Destination " + code + " " + strconv.Itoa(r.IntN(10)),
-			Country: string(rune('A'+r.IntN(26))) + string(rune('A'+r.IntN(26))), Kind: Kind(r.IntN(int(numKinds))),
+			Country: countryOf(code), Kind: Kind(r.IntN(int(numKinds))),
 			Tariff: tariffs[r.IntN(len(tariffs))], EffectiveFrom: t2026}
 		if r.IntN(10) == 0 {
 			later := row
@@ -107,14 +107,22 @@ func benchIndex(b *testing.B) *Index {
 }
 
 // lookupQueries returns n dialled numbers (12 digits) starting with prefixes
-// of the deck, so that every lookup walks a realistic depth.
-// The numbers are slices of one buffer, as when a batch of call records is
-// rated.
-func lookupQueries(d *Deck, n int) []string {
+// of the deck, so that every lookup walks a realistic depth. With zipf
+// false every prefix is equally likely (the cache-hostile worst case); with
+// zipf true the prefixes' popularity follows a Zipf law (s = 1.1), like real
+// traffic where most calls go to a few destinations. The numbers are slices
+// of one buffer, as when a batch of call records is rated.
+func lookupQueries(d *Deck, n int, zipf bool) []string {
 	r := rand.New(rand.NewPCG(7, 7))
+	perm := r.Perm(len(d.Rows)) // popularity rank → row, unrelated to memory order
+	z := rand.NewZipf(r, 1.1, 1, uint64(len(d.Rows)-1))
 	buf := make([]byte, 0, 12*n)
 	for range n {
-		p := d.Rows[r.IntN(len(d.Rows))].Prefix
+		k := r.IntN(len(d.Rows))
+		if zipf {
+			k = perm[z.Uint64()]
+		}
+		p := d.Rows[k].Prefix
 		buf = append(buf, p...)
 		for k := len(p); k < 12; k++ {
 			buf = append(buf, byte('0'+r.IntN(10)))
@@ -131,51 +139,61 @@ func lookupQueries(d *Deck, n int) []string {
 var sinkRow Row
 var sinkOK bool
 
+// BenchmarkLookup compares the index with the naive baseline (one map per
+// prefix length) on a 100,000-prefix deck, for uniformly random and for
+// Zipf-distributed destinations. The speedup sub-benchmarks time both over
+// the same queries, interleaved, and report naive/index.
 func BenchmarkLookup(b *testing.B) {
 	ix := benchIndex(b)
 	naive := newNaive(ix.Deck())
-	queries := lookupQueries(ix.Deck(), 1<<14)
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	for _, q := range queries[:1000] { // the baseline must be right too
-		a, aok := ix.Lookup(q, at)
-		c, cok := naive.lookup(q, at)
-		if aok != cok || a.Prefix != c.Prefix {
-			b.Fatalf("index and naive baseline disagree on %s", q)
+	const nq = 1 << 14
+	for _, dist := range []struct {
+		suffix string
+		zipf   bool
+	}{{"", false}, {"-zipf", true}} {
+		queries := lookupQueries(ix.Deck(), nq, dist.zipf)
+		for _, q := range queries[:1000] { // the baseline must be right too
+			a, aok := ix.Lookup(q, at)
+			c, cok := naive.lookup(q, at)
+			if aok != cok || !a.Equal(c) {
+				b.Fatalf("index and naive baseline disagree on %s", q)
+			}
 		}
+		b.Run("index"+dist.suffix, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				sinkRow, sinkOK = ix.Lookup(queries[i&(nq-1)], at)
+				i++
+			}
+		})
+		b.Run("naive-map"+dist.suffix, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				sinkRow, sinkOK = naive.lookup(queries[i&(nq-1)], at)
+				i++
+			}
+		})
+		b.Run("speedup"+dist.suffix, func(b *testing.B) {
+			var ti, tn time.Duration
+			for b.Loop() {
+				start := time.Now()
+				for _, q := range queries {
+					sinkRow, sinkOK = ix.Lookup(q, at)
+				}
+				mid := time.Now()
+				for _, q := range queries {
+					sinkRow, sinkOK = naive.lookup(q, at)
+				}
+				ti, tn = ti+mid.Sub(start), tn+time.Since(mid)
+			}
+			b.ReportMetric(float64(tn)/float64(ti), "naive/index")
+			b.ReportMetric(float64(ti.Nanoseconds())/float64(b.N*len(queries)), "ns/lookup")
+			b.ReportMetric(float64(tn.Nanoseconds())/float64(b.N*len(queries)), "naive-ns/lookup")
+		})
 	}
-	b.Run("index", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			sinkRow, sinkOK = ix.Lookup(queries[i&(1<<14-1)], at)
-			i++
-		}
-	})
-	b.Run("naive-map", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			sinkRow, sinkOK = naive.lookup(queries[i&(1<<14-1)], at)
-			i++
-		}
-	})
-	// speedup times both over the same queries and reports naive/index.
-	b.Run("speedup", func(b *testing.B) {
-		var ti, tn time.Duration
-		for b.Loop() {
-			start := time.Now()
-			for _, q := range queries {
-				sinkRow, sinkOK = ix.Lookup(q, at)
-			}
-			mid := time.Now()
-			for _, q := range queries {
-				sinkRow, sinkOK = naive.lookup(q, at)
-			}
-			ti, tn = ti+mid.Sub(start), tn+time.Since(mid)
-		}
-		b.ReportMetric(float64(tn)/float64(ti), "naive/index")
-		b.ReportMetric(float64(ti.Nanoseconds())/float64(b.N*len(queries)), "ns/lookup")
-	})
 }
 
 var sinkPrice decimal.Decimal
@@ -266,3 +284,9 @@ func BenchmarkDecodeSnapshot100k(b *testing.B) {
 }
 
 type naiveSpan struct{ from, to int64 }
+
+// countryOf makes up a country code for a calling code of genDeck.
+func countryOf(code string) string {
+	n, _ := strconv.Atoi(code)
+	return string(rune('A'+n%26)) + string(rune('A'+n/26%26))
+}

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"math"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -33,9 +34,13 @@ func EncodeSnapshot(ix *Index) ([]byte, error) {
 		}
 		s.Tariffs[i] = st
 	}
+	var prefixes strings.Builder
 	for i, r := range ix.recs {
-		s.Rows[i] = snapRow{Prefix: ix.prefixes[i], Place: uint32(r.place), Kind: uint8(r.kind), Tariff: uint32(r.tariff), From: r.from, To: r.to}
+		p := ix.prefixes[i]
+		prefixes.WriteString(p)
+		s.Rows[i] = snapRow{PrefixLen: uint8(len(p)), Place: uint32(r.place), Kind: uint8(r.kind), Tariff: uint32(r.tariff), From: r.from, To: r.to}
 	}
+	s.Prefixes = prefixes.String()
 	b, err := s.MarshalMsg(nil)
 	if err != nil {
 		return nil, core.Errorf(core.Internal, "encoding the deck snapshot: %v", err)
@@ -99,9 +104,16 @@ func DecodeSnapshot(b []byte) (*Index, error) {
 		ix.tariffs[i] = t
 	}
 	run := 0 // rows of the current prefix so far
+	off := 0 // of the row's prefix in s.Prefixes
 	for i := range s.Rows {
 		sr := &s.Rows[i]
-		if err := validatePrefix(sr.Prefix); err != nil {
+		n := int(sr.PrefixLen)
+		if n > len(s.Prefixes)-off {
+			return bad("row %d: prefixes too short", i)
+		}
+		prefix := s.Prefixes[off : off+n]
+		off += n
+		if err := validatePrefix(prefix); err != nil {
 			return bad("row %d: %s", i, core.ErrorMessage(err))
 		}
 		if int(sr.Place) >= len(ix.places) || int(sr.Tariff) >= len(ix.tariffs) {
@@ -116,21 +128,24 @@ func DecodeSnapshot(b []byte) (*Index, error) {
 		}
 		run++
 		if i > 0 {
-			prev := &s.Rows[i-1]
+			prev, pp := &s.Rows[i-1], ix.prefixes[i-1]
 			switch {
-			case prev.Prefix > sr.Prefix || (prev.Prefix == sr.Prefix && prev.From > sr.From):
+			case pp > prefix || (pp == prefix && prev.From > sr.From):
 				return bad("rows are not in prefix and date order at row %d", i)
-			case prev.Prefix == sr.Prefix && prev.To > sr.From:
-				return bad("row %d: duplicate prefix %s with overlapping effective ranges", i, sr.Prefix)
-			case prev.Prefix != sr.Prefix:
+			case pp == prefix && prev.To > sr.From:
+				return bad("row %d: duplicate prefix %s with overlapping effective ranges", i, prefix)
+			case pp != prefix:
 				run = 1
 			}
 		}
 		if run > maxRowsPerPrefix {
-			return bad("more than %d rows for prefix %s", maxRowsPerPrefix, sr.Prefix)
+			return bad("more than %d rows for prefix %s", maxRowsPerPrefix, prefix)
 		}
-		ix.prefixes[i] = sr.Prefix
+		ix.prefixes[i] = prefix
 		ix.recs[i] = rec{from: sr.From, to: sr.To, place: int32(sr.Place), tariff: int32(sr.Tariff), kind: Kind(sr.Kind)}
+	}
+	if off != len(s.Prefixes) {
+		return bad("%d unused bytes of prefixes", len(s.Prefixes)-off)
 	}
 	ix.buildTrie()
 	return ix, nil

@@ -237,7 +237,7 @@ func (p *csvParser) row(rec []string, line int) {
 	if len(p.errs) > nerr {
 		return
 	}
-	if err := r.Validate(); err != nil {
+	if err := r.validateFields(); err != nil { // the tariff is checked already
 		p.errs = append(p.errs, rowError(line, r.Prefix, err))
 		return
 	}
