@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -87,11 +88,12 @@ func fetchDeckSnapshot() ([]byte, error) {
 		err error
 	}
 	done := make(chan result, 1)
-	var onResponse, onBody, onError app.Func
+	var onResponse, onBody, onError, onErrorBody app.Func
 	release := func() {
 		onResponse.Release()
 		onBody.Release()
 		onError.Release()
+		onErrorBody.Release()
 	}
 	onError = app.FuncOf(func(this app.Value, args []app.Value) any {
 		done <- result{err: errors.New("the rates could not be loaded: you seem to be offline and no copy is saved yet")}
@@ -109,10 +111,16 @@ func fetchDeckSnapshot() ([]byte, error) {
 		done <- result{b: b}
 		return nil
 	})
+	status := 0
+	onErrorBody = app.FuncOf(func(this app.Value, args []app.Value) any {
+		done <- result{err: apiError(status, args[0].String())}
+		return nil
+	})
 	onResponse = app.FuncOf(func(this app.Value, args []app.Value) any {
 		res := args[0]
 		if !res.Get("ok").Bool() {
-			done <- result{err: fmt.Errorf("the rates could not be loaded: the server answered %d %s", res.Get("status").Int(), res.Get("statusText").String())}
+			status = res.Get("status").Int()
+			res.Call("text").Call("then", onErrorBody, onError)
 			return nil
 		}
 		res.Call("arrayBuffer").Call("then", onBody, onError)
@@ -123,4 +131,19 @@ func fetchDeckSnapshot() ([]byte, error) {
 	r := <-done
 	release()
 	return r.b, r.err
+}
+
+// apiError turns an error answer of the edge API ({"error": {"code",
+// "message"}}) into words for the user.
+func apiError(status int, body string) error {
+	var e struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal([]byte(body), &e) == nil && e.Error.Message != "" {
+		return fmt.Errorf("the rates could not be loaded: %s", e.Error.Message)
+	}
+	return fmt.Errorf("the rates could not be loaded: the server answered with status %d", status)
 }

@@ -155,3 +155,14 @@ func TestFormatMoney(t *testing.T) {
 }
 
 func mustMoney(s string) decimal.Decimal { return core.MustParseMoney(s) }
+
+func TestAPIError(t *testing.T) {
+	err := apiError(404, `{"error":{"code":"not_found","message":"no deck has been published yet"}}`)
+	if err == nil || err.Error() != "the rates could not be loaded: no deck has been published yet" {
+		t.Errorf("apiError = %v", err)
+	}
+	err = apiError(502, "<html>Bad gateway</html>")
+	if err == nil || err.Error() != "the rates could not be loaded: the server answered with status 502" {
+		t.Errorf("apiError = %v", err)
+	}
+}

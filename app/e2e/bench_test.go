@@ -4,8 +4,8 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"compress/gzip"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"

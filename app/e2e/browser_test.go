@@ -37,6 +37,16 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if os.Getenv("TOLLGATE_WORKERD") != "" && os.Getenv("TOLLGATE_URL") == "" {
+		u, stop, err := startWorkerd(root)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer stop()
+		os.Setenv("TOLLGATE_URL", u)
+		fmt.Fprintln(os.Stderr, "e2e: the worker on workerd serves the portal at", u)
+	}
 	if u := os.Getenv("TOLLGATE_URL"); u != "" {
 		baseURL = u
 		return m.Run()

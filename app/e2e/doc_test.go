@@ -10,7 +10,10 @@
 //
 // By default the tests serve static/ and the deck snapshot from a small Go
 // server that behaves like the edge's asset serving (per-route .html, SPA
-// fallback). Set TOLLGATE_URL to run them against the real worker instead.
+// fallback). With TOLLGATE_WORKERD=1 they start the built worker on workerd
+// (wrangler dev, local, in a state directory of their own, KV seeded from
+// worker/build/seed) and run against it; TOLLGATE_URL points them at a
+// worker that is already running.
 // Screenshots of each page are written to test-artifacts/portal/.
 //
 // Without Chromium the tests skip, unless CI is set: then they fail.

@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -219,8 +221,35 @@ func TestRateCheckerOffline(t *testing.T) {
 	openPageAt(t, ctx, base, "/rates", "rates")
 }
 
-// goOffline cuts the page and its service worker off the network.
+// goOffline cuts the page and its service worker off the network: Chromium's
+// network emulation applies per target, and the service worker's requests
+// come from a target of their own.
 func goOffline(ctx context.Context) error {
+	if err := emulateOffline(ctx); err != nil {
+		return err
+	}
+	targets, err := chromedp.Targets(ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, ti := range targets {
+		if ti.Type != "service_worker" {
+			continue
+		}
+		swCtx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(ti.TargetID))
+		if err := emulateOffline(swCtx); err != nil {
+			return fmt.Errorf("service worker %s: %w", ti.URL, err)
+		}
+		n++
+	}
+	if n == 0 {
+		return errors.New("no service worker target to take offline")
+	}
+	return nil
+}
+
+func emulateOffline(ctx context.Context) error {
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		return err
 	}
