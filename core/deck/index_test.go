@@ -3,7 +3,6 @@ package deck
 import (
 	"math/rand/v2"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
@@ -71,16 +70,20 @@ func randomTime(r *rand.Rand) time.Time {
 
 func TestIndexMatchesSlow(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	n := 2000
+	// Enough rows for the index to use its jump table (topMinRows).
+	n, queries := 3000, 20000
 	if runtime.GOARCH == "wasm" {
-		n = 300
+		n, queries = topMinRows+50, 3000
 	}
 	d := randomDeck(r, n)
 	ix, err := NewIndex(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 20000; i++ {
+	if ix.top == nil {
+		t.Fatal("the jump table is not used")
+	}
+	for i := 0; i < queries; i++ {
 		digits := randomDigits(r, r.IntN(12))
 		if r.IntN(20) == 0 {
 			digits += "x1"
@@ -201,7 +204,7 @@ func TestLookupAllocs(t *testing.T) {
 }
 
 func FuzzLookup(f *testing.F) {
-	d := randomDeck(rand.New(rand.NewPCG(9, 10)), 400)
+	d := randomDeck(rand.New(rand.NewPCG(9, 10)), topMinRows+100)
 	ix, err := NewIndex(d)
 	if err != nil {
 		f.Fatal(err)
@@ -221,5 +224,3 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
-
-var _ = strconv.Itoa
