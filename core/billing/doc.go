@@ -51,6 +51,8 @@
 //     OverageMonth): overage is billed monthly in arrears whatever the
 //     subscription cycle, so with an anchored cycle starting on the 15th the
 //     invoice of 15 February bills January's overage;
+//   - one-off charges of the previous cycle, such as the remainder of a
+//     released annual contract (KindCharge);
 //   - any credit carried forward from the previous invoice
 //     (KindCreditBroughtForward).
 //

@@ -27,6 +27,15 @@ type Overage struct {
 	Amount      decimal.Decimal `json:"amount"`
 }
 
+// Charge is a one-off amount billed in arrears on the next invoice, such as
+// the remainder of an annual number contract released during the previous
+// cycle. Amount is exact; it is rounded when it becomes an invoice line.
+type Charge struct {
+	Code        string          `json:"code"`
+	Description string          `json:"description,omitempty"`
+	Amount      decimal.Decimal `json:"amount"`
+}
+
 // InvoiceInput is what BuildInvoice needs for the invoice issued at the start
 // of Cycle.
 type InvoiceInput struct {
@@ -41,6 +50,8 @@ type InvoiceInput struct {
 	// Overage is the pay-as-you-go usage of OverageMonth(Cycle): the last
 	// calendar month, whatever the subscription cycle.
 	Overage []Overage `json:"overage,omitempty"`
+	// Charges are one-off charges of the previous cycle.
+	Charges []Charge `json:"charges,omitempty"`
 	// CreditBroughtForward is the CarriedForward of the previous invoice.
 	CreditBroughtForward decimal.Decimal `json:"credit_brought_forward"`
 }
@@ -72,12 +83,12 @@ func OverageMonth(c Cycle) Cycle { return MonthlyCycle(c.Start, c.Location(), 1)
 
 // BuildInvoice builds the invoice issued at the start of in.Cycle, in this
 // line order: subscriptions (in the order given), the proration lines of each
-// change in time order, overage, the credit brought forward and, when credits
-// exceed charges, the credit carried forward.
+// change in time order, overage, one-off charges, the credit brought forward
+// and, when credits exceed charges, the credit carried forward.
 //
 // Errors (core.Invalid, naming the field): an empty cycle, an invalid item, a
-// change outside the previous cycle, an overage with an empty code or a
-// negative amount or minutes, a negative credit brought forward.
+// change outside the previous cycle, an overage or charge with an empty code
+// or a negative amount (or minutes), a negative credit brought forward.
 func BuildInvoice(in InvoiceInput) (Invoice, error) {
 	if err := in.Cycle.check("cycle"); err != nil {
 		return Invoice{}, err
@@ -112,6 +123,15 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 			return Invoice{}, core.FieldErrorf(core.Invalid, f+".amount", "overage amount %s is negative", o.Amount)
 		}
 	}
+	for i, ch := range in.Charges {
+		switch {
+		case ch.Code == "":
+			return Invoice{}, core.FieldErrorf(core.Invalid, fmt.Sprintf("charges[%d].code", i), "charge code is empty")
+		case ch.Amount.IsNegative():
+			return Invoice{}, core.FieldErrorf(core.Invalid, fmt.Sprintf("charges[%d].amount", i),
+				"charge amount %s is negative", ch.Amount)
+		}
+	}
 	if in.CreditBroughtForward.IsNegative() {
 		return Invoice{}, core.FieldErrorf(core.Invalid, "credit_brought_forward",
 			"credit brought forward %s is negative", in.CreditBroughtForward)
@@ -119,7 +139,7 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 
 	inv := Invoice{Cycle: in.Cycle, PreviousCycle: prev, OveragePeriod: OverageMonth(in.Cycle)}
 	n := in.Cycle.Days()
-	inv.Lines = make([]Line, 0, len(in.Subscriptions)+2*len(in.Changes)+len(in.Overage)+2)
+	inv.Lines = make([]Line, 0, len(in.Subscriptions)+2*len(in.Changes)+len(in.Overage)+len(in.Charges)+2)
 	for _, it := range in.Subscriptions {
 		inv.Lines = append(inv.Lines, Line{Kind: KindSubscription, Code: it.Code, Description: it.Description,
 			Quantity: it.Quantity, UnitPrice: it.UnitPrice, Days: n, CycleDays: n,
@@ -139,6 +159,10 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 		inv.Lines = append(inv.Lines, Line{Kind: KindOverage, Code: o.Code, Description: o.Description,
 			Quantity: o.Minutes, From: inv.OveragePeriod.Start, To: inv.OveragePeriod.End,
 			Amount: core.RoundInvoice(o.Amount)})
+	}
+	for _, ch := range in.Charges {
+		inv.Lines = append(inv.Lines, Line{Kind: KindCharge, Code: ch.Code, Description: ch.Description,
+			From: prev.Start, To: prev.End, Amount: core.RoundInvoice(ch.Amount)})
 	}
 	if in.CreditBroughtForward.IsPositive() {
 		inv.Lines = append(inv.Lines, Line{Kind: KindCreditBroughtForward,

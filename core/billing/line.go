@@ -70,6 +70,7 @@ const (
 	KindOverage                                  // pay-as-you-go usage of the previous cycle
 	KindCreditBroughtForward                     // credit carried from the previous invoice (negative)
 	KindCreditCarriedForward                     // credit exceeding the charges, moved to the next invoice
+	KindCharge                                   // a one-off charge of the previous cycle (a released annual contract)
 )
 
 var kindNames = [...]string{
@@ -79,6 +80,7 @@ var kindNames = [...]string{
 	KindOverage:              "overage",
 	KindCreditBroughtForward: "credit_brought_forward",
 	KindCreditCarriedForward: "credit_carried_forward",
+	KindCharge:               "charge",
 }
 
 // String returns the stable name of k, or "invalid" for an unknown kind.
