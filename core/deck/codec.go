@@ -38,7 +38,8 @@ func EncodeSnapshot(ix *Index) ([]byte, error) {
 	for i, r := range ix.recs {
 		p := ix.prefixes[i]
 		prefixes.WriteString(p)
-		s.Rows[i] = snapRow{PrefixLen: uint8(len(p)), Place: uint32(r.place), Kind: uint8(r.kind), Tariff: uint32(r.tariff), From: r.from, To: r.to}
+		s.Rows[i] = snapRow{PrefixLen: uint8(len(p)), Place: uint32(r.place), Kind: uint8(r.kind), Tariff: uint32(r.tariff),
+			From: ix.instants[r.from].unix, To: ix.instants[r.to].unix}
 	}
 	s.Prefixes = prefixes.String()
 	b, err := s.MarshalMsg(nil)
@@ -142,7 +143,7 @@ func DecodeSnapshot(b []byte) (*Index, error) {
 			return bad("more than %d rows for prefix %s", maxRowsPerPrefix, prefix)
 		}
 		ix.prefixes[i] = prefix
-		ix.recs[i] = rec{from: sr.From, to: sr.To, place: int32(sr.Place), tariff: int32(sr.Tariff), kind: Kind(sr.Kind)}
+		ix.recs[i] = rec{from: ix.instantOf(sr.From), to: ix.instantOf(sr.To), place: int32(sr.Place), tariff: int32(sr.Tariff), kind: Kind(sr.Kind)}
 	}
 	if off != len(s.Prefixes) {
 		return bad("%d unused bytes of prefixes", len(s.Prefixes)-off)

@@ -23,14 +23,16 @@ import (
 // digits' path, then checks the effective range of that prefix's rows,
 // falling back up the links when none is in force.
 //
-// Rows are kept in a compact form (32 bytes, with destinations and tariffs
-// in small shared tables) so that a lookup touches little memory; Lookup
+// Rows are kept in a compact form (20 bytes, with destinations, tariffs and
+// effective times in small shared tables) so that a lookup touches little memory; Lookup
 // rebuilds a Row from it without allocating, and Deck builds the full rows
 // only when first asked (a decoded snapshot never needs them to answer).
 type Index struct {
 	version, currency string
-	prefixes          []string // row prefixes, sorted, then by effective date
-	recs              []rec    // compact rows, parallel to prefixes
+	prefixes          []string  // row prefixes, sorted, then by effective date
+	recs              []rec     // compact rows, parallel to prefixes
+	instants          []instant // distinct effective times; 0 = always, 1 = open-ended
+	instantIndex      map[int64]int32
 	places            []place  // distinct destinations
 	tariffs           []Tariff // distinct tariffs, compiled
 	nodes             []node   // nodes[0] is the root (the empty prefix)
@@ -56,11 +58,35 @@ type node struct {
 
 func (n *node) depth() int { return int(n.meta >> 12) }
 
-// rec is the compact form of a row.
+// rec is the compact form of a row (20 bytes).
 type rec struct {
-	from, to      int64 // effective range in Unix seconds, [from, to)
+	from, to      int32 // effective range [from, to), positions in Index.instants
 	place, tariff int32 // positions in Index.places and Index.tariffs
 	kind          Kind
+}
+
+// instant is an effective time both as Unix seconds (to compare) and as
+// the time.Time a Row carries (zero for the open bounds).
+type instant struct {
+	unix int64
+	t    time.Time
+}
+
+// instantOf returns the position of an effective time given in Unix seconds
+// (math.MinInt64 and math.MaxInt64 for the open bounds) in ix.instants,
+// adding it if new.
+func (ix *Index) instantOf(unix int64) int32 {
+	if ix.instantIndex == nil {
+		ix.instants = []instant{{unix: math.MinInt64}, {unix: math.MaxInt64}}
+		ix.instantIndex = map[int64]int32{math.MinInt64: 0, math.MaxInt64: 1}
+	}
+	if i, ok := ix.instantIndex[unix]; ok {
+		return i
+	}
+	i := int32(len(ix.instants))
+	ix.instants = append(ix.instants, instant{unix: unix, t: time.Unix(unix, 0).UTC()})
+	ix.instantIndex[unix] = i
+	return i
 }
 
 type place struct{ destination, country string }
@@ -118,7 +144,7 @@ func NewIndex(d *Deck) (*Index, error) {
 			}
 		}
 		ix.prefixes[i] = r.Prefix
-		ix.recs[i] = rec{from: fromUnix(r), to: toUnix(r), place: pi, tariff: ti, kind: r.Kind}
+		ix.recs[i] = rec{from: ix.instantOf(fromUnix(r)), to: ix.instantOf(toUnix(r)), place: pi, tariff: ti, kind: r.Kind}
 	}
 	ix.buildTrie()
 	return ix, nil
@@ -126,6 +152,8 @@ func NewIndex(d *Deck) (*Index, error) {
 
 // buildTrie builds the trie over the sorted prefixes.
 func (ix *Index) buildTrie() {
+	ix.instantOf(0)       // makes sure the open bounds exist, even for an empty deck
+	ix.instantIndex = nil // only needed while building
 	ix.nodes = make([]node, 1, len(ix.prefixes)*2+1)
 	ix.build(0, 0, int32(len(ix.prefixes)), 0, -1)
 	if len(ix.prefixes) >= topMinRows {
@@ -216,14 +244,8 @@ func (ix *Index) Lookup(digits string, at time.Time) (Row, bool) {
 	}
 	r := &ix.recs[i]
 	p := &ix.places[r.place]
-	row := Row{Prefix: digits[:depth], Destination: p.destination, Country: p.country, Kind: r.kind, Tariff: ix.tariffs[r.tariff]}
-	if r.from != math.MinInt64 {
-		row.EffectiveFrom = time.Unix(r.from, 0).UTC()
-	}
-	if r.to != math.MaxInt64 {
-		row.EffectiveTo = time.Unix(r.to, 0).UTC()
-	}
-	return row, true
+	return Row{Prefix: digits[:depth], Destination: p.destination, Country: p.country, Kind: r.kind,
+		Tariff: ix.tariffs[r.tariff], EffectiveFrom: ix.instants[r.from].t, EffectiveTo: ix.instants[r.to].t}, true
 }
 
 // find returns the position of the matching row and its prefix length, or
@@ -260,7 +282,7 @@ func (ix *Index) find(digits string, t int64) (int32, int) {
 	for k >= 0 {
 		n := &nodes[k]
 		for j := n.lo; j < n.lo+int32(n.count); j++ {
-			if r := &ix.recs[j]; r.from <= t && t < r.to {
+			if r := &ix.recs[j]; ix.instants[r.from].unix <= t && t < ix.instants[r.to].unix {
 				return j, n.depth()
 			}
 		}
@@ -303,14 +325,8 @@ func (ix *Index) Deck() *Deck {
 func (ix *Index) row(i int32) Row {
 	r := &ix.recs[i]
 	p := &ix.places[r.place]
-	row := Row{Prefix: ix.prefixes[i], Destination: p.destination, Country: p.country, Kind: r.kind, Tariff: ix.tariffs[r.tariff]}
-	if r.from != math.MinInt64 {
-		row.EffectiveFrom = time.Unix(r.from, 0).UTC()
-	}
-	if r.to != math.MaxInt64 {
-		row.EffectiveTo = time.Unix(r.to, 0).UTC()
-	}
-	return row
+	return Row{Prefix: ix.prefixes[i], Destination: p.destination, Country: p.country, Kind: r.kind,
+		Tariff: ix.tariffs[r.tariff], EffectiveFrom: ix.instants[r.from].t, EffectiveTo: ix.instants[r.to].t}
 }
 
 // Version returns the deck version.
