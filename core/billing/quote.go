@@ -27,10 +27,57 @@ func Prorate(amount decimal.Decimal, c Cycle, from time.Time) decimal.Decimal {
 }
 
 // proratedAmount returns unitPrice × qty × days / cycleDays rounded once, with
-// the invoice policy, from the exact rational.
-func proratedAmount(unitPrice decimal.Decimal, qty, days, cycleDays int) decimal.Decimal {
+// the invoice policy (core.InvoicePlaces, half away from zero), from the exact
+// rational; negated when neg. Prices of up to 12 digits and 9 places take an
+// exact int64 path; anything else goes through decimal.
+func proratedAmount(unitPrice decimal.Decimal, qty, days, cycleDays int, neg bool) decimal.Decimal {
+	if cents, ok := proratedCents(unitPrice, qty, days, cycleDays); ok {
+		if neg {
+			cents = -cents
+		}
+		return decimal.New(cents, -core.InvoicePlaces)
+	}
+	d := proratedAmountDecimal(unitPrice, qty, days, cycleDays)
+	if neg {
+		d = d.Neg()
+	}
+	return d
+}
+
+// proratedAmountDecimal is proratedAmount's general path: decimal.DivRound
+// rounds the exact quotient half away from zero.
+func proratedAmountDecimal(unitPrice decimal.Decimal, qty, days, cycleDays int) decimal.Decimal {
 	num := unitPrice.Mul(decimal.NewFromInt(int64(qty) * int64(days)))
 	return num.DivRound(decimal.NewFromInt(int64(cycleDays)), core.InvoicePlaces)
+}
+
+var pow10 = [...]int64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000}
+
+// proratedCents computes proratedAmount in whole cents with int64
+// arithmetic, exactly, when every intermediate fits; ok is false otherwise.
+func proratedCents(unitPrice decimal.Decimal, qty, days, cycleDays int) (cents int64, ok bool) {
+	e := int(unitPrice.Exponent())
+	if e < -9 || e > 2 || cycleDays <= 0 || unitPrice.NumDigits() > 12 {
+		return 0, false
+	}
+	coef := unitPrice.CoefficientInt64() // |coef| < 10^12
+	qd := int64(qty) * int64(days)
+	if coef < 0 || qd < 0 || qd >= 1_000_000 {
+		return 0, false
+	}
+	num, den := coef*qd, int64(cycleDays) // num < 10^18
+	if s := e + core.InvoicePlaces; s > 0 {
+		if num > (1<<62)/pow10[s] {
+			return 0, false
+		}
+		num *= pow10[s]
+	} else {
+		den *= pow10[-s] // ≤ 31 × 10^7
+	}
+	if num > 1<<61 {
+		return 0, false
+	}
+	return (2*num + den) / (2 * den), true // num/den rounded half up (num ≥ 0)
 }
 
 // Quote is the price of changing a cycle's items mid-cycle: a credit for the
@@ -138,10 +185,7 @@ func changeLines(dst []Line, old, new []Item, c Cycle, at time.Time, r, n int) [
 	y, m, d := at.In(loc).Date()
 	from := startOfDay(y, m, d, loc)
 	line := func(kind LineKind, it Item, qty int) Line {
-		amt := proratedAmount(it.UnitPrice, qty, r, n)
-		if kind == KindProrationCredit {
-			amt = amt.Neg()
-		}
+		amt := proratedAmount(it.UnitPrice, qty, r, n, kind == KindProrationCredit)
 		return Line{Kind: kind, Code: it.Code, Description: it.Description, Quantity: qty,
 			UnitPrice: it.UnitPrice, Days: r, CycleDays: n, From: from, To: c.End, Amount: amt}
 	}

@@ -303,3 +303,44 @@ func TestItemValidate(t *testing.T) {
 		t.Errorf("Amount = %s", got)
 	}
 }
+
+// TestProratedCents checks the int64 fast path against the decimal path
+// (DivRound of the exact quotient) on random and boundary inputs, and that it
+// declines what it cannot do exactly.
+func TestProratedCents(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	check := func(p decimal.Decimal, qty, days, n int) {
+		t.Helper()
+		want := proratedAmountDecimal(p, qty, days, n)
+		if cents, ok := proratedCents(p, qty, days, n); ok && !decimal.New(cents, -2).Equal(want) {
+			t.Fatalf("proratedCents(%s, %d, %d, %d) = %d cents, decimal path %s", p, qty, days, n, cents, want)
+		}
+		for _, neg := range []bool{false, true} {
+			got := proratedAmount(p, qty, days, n, neg)
+			w := want
+			if neg {
+				w = want.Neg()
+			}
+			if !got.Equal(w) {
+				t.Fatalf("proratedAmount(%s, %d, %d, %d, %v) = %s, want %s", p, qty, days, n, neg, got, w)
+			}
+		}
+	}
+	for range 100000 {
+		p := decimal.New(r.Int64N(1e13), -int32(r.IntN(13))+2)
+		n := 28 + r.IntN(4)
+		check(p, r.IntN(2000), 1+r.IntN(n), n)
+	}
+	// Exact halves round away from zero; huge values take the decimal path.
+	check(m("0.01"), 1, 15, 30)
+	check(m("0.03"), 1, 1, 2)
+	check(m("999999999999"), MaxQuantity, 31, 31)
+	check(m("0.0000000001"), 1, 1, 31)
+	check(m("123456789012.34"), 999, 30, 31)
+	if _, ok := proratedCents(m("999999999999"), MaxQuantity, 31, 31); ok {
+		t.Error("fast path accepted an overflowing product")
+	}
+	if c, ok := proratedCents(m("10"), 5, 14, 31); !ok || c != 2258 {
+		t.Errorf("proratedCents(10, 5, 14, 31) = %d, %v; want 2258", c, ok)
+	}
+}
