@@ -16,7 +16,8 @@
 // anchor day in the zone, normally midnight; where a DST transition skips
 // midnight the day starts at the transition. A day is a calendar day in the
 // zone, not 24 hours: a cycle across a DST change still has the calendar
-// number of days.
+// number of days (and a day a zone skipped, as Samoa did on 30 December
+// 2011, is not counted).
 //
 // # Proration policy
 //
@@ -31,8 +32,9 @@
 // A prorated amount is the exact rational UnitPrice × Quantity × R / N. It is
 // rounded exactly once, when it becomes an invoice line, with the invoice
 // policy of core.RoundInvoice (2 places, half away from zero); the rounding is
-// done on the exact rational (decimal.DivRound), never on a truncated
-// quotient. Totals are sums of the rounded lines, so the lines of a quote or
+// done on the exact rational (exact int64 arithmetic, or decimal.DivRound for
+// huge or very precise prices), never on a truncated quotient. A full-cycle
+// subscription line is UnitPrice × Quantity rounded the same way. Totals are sums of the rounded lines, so the lines of a quote or
 // an invoice always add up to its totals. Prorate exposes the unrounded value
 // for display, to 16 decimal places.
 //

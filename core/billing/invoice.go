@@ -50,8 +50,8 @@ type InvoiceInput struct {
 	// Overage is the pay-as-you-go usage of OverageMonth(Cycle): the last
 	// calendar month, whatever the subscription cycle.
 	Overage []Overage `json:"overage,omitempty"`
-	// Charges are one-off charges of the previous cycle.
-	Charges []Charge `json:"charges,omitempty"`
+	// OneOff are one-off charges of the previous cycle.
+	OneOff []Charge `json:"one_off,omitempty"`
 	// CreditBroughtForward is the CarriedForward of the previous invoice.
 	CreditBroughtForward decimal.Decimal `json:"credit_brought_forward"`
 }
@@ -123,12 +123,12 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 			return Invoice{}, core.FieldErrorf(core.Invalid, f+".amount", "overage amount %s is negative", o.Amount)
 		}
 	}
-	for i, ch := range in.Charges {
+	for i, ch := range in.OneOff {
 		switch {
 		case ch.Code == "":
-			return Invoice{}, core.FieldErrorf(core.Invalid, fmt.Sprintf("charges[%d].code", i), "charge code is empty")
+			return Invoice{}, core.FieldErrorf(core.Invalid, fmt.Sprintf("one_off[%d].code", i), "charge code is empty")
 		case ch.Amount.IsNegative():
-			return Invoice{}, core.FieldErrorf(core.Invalid, fmt.Sprintf("charges[%d].amount", i),
+			return Invoice{}, core.FieldErrorf(core.Invalid, fmt.Sprintf("one_off[%d].amount", i),
 				"charge amount %s is negative", ch.Amount)
 		}
 	}
@@ -139,7 +139,7 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 
 	inv := Invoice{Cycle: in.Cycle, PreviousCycle: prev, OveragePeriod: OverageMonth(in.Cycle)}
 	n := in.Cycle.Days()
-	inv.Lines = make([]Line, 0, len(in.Subscriptions)+2*len(in.Changes)+len(in.Overage)+len(in.Charges)+2)
+	inv.Lines = make([]Line, 0, len(in.Subscriptions)+2*len(in.Changes)+len(in.Overage)+len(in.OneOff)+2)
 	for _, it := range in.Subscriptions {
 		inv.Lines = append(inv.Lines, Line{Kind: KindSubscription, Code: it.Code, Description: it.Description,
 			Quantity: it.Quantity, UnitPrice: it.UnitPrice, Days: n, CycleDays: n,
@@ -160,7 +160,7 @@ func BuildInvoice(in InvoiceInput) (Invoice, error) {
 			Quantity: o.Minutes, From: inv.OveragePeriod.Start, To: inv.OveragePeriod.End,
 			Amount: core.RoundInvoice(o.Amount)})
 	}
-	for _, ch := range in.Charges {
+	for _, ch := range in.OneOff {
 		inv.Lines = append(inv.Lines, Line{Kind: KindCharge, Code: ch.Code, Description: ch.Description,
 			From: prev.Start, To: prev.End, Amount: core.RoundInvoice(ch.Amount)})
 	}

@@ -60,7 +60,7 @@ func TestBuildInvoice(t *testing.T) {
 				{KindCreditCarriedForward, "", 0, 0, "37.50"},
 			}, "62.50", "100", "-37.50", "0", "37.50"},
 		{"one-off charge", InvoiceInput{Cycle: feb, Subscriptions: base[1:],
-			Charges: []Charge{{Code: "contract-release", Description: "Annual number, 7 months remaining", Amount: m("27.996")}}},
+			OneOff: []Charge{{Code: "contract-release", Description: "Annual number, 7 months remaining", Amount: m("27.996")}}},
 			[]wantLine{{KindSubscription, "line", 5, 28, "20"}, {KindCharge, "contract-release", 0, 0, "28.00"}},
 			"48", "0", "48", "48", "0"},
 		{"empty invoice", InvoiceInput{Cycle: feb}, nil, "0", "0", "0", "0", "0"},
@@ -177,8 +177,8 @@ func TestBuildInvoiceErrors(t *testing.T) {
 		{"overage without code", InvoiceInput{Cycle: feb, Overage: []Overage{{Amount: m("1")}}}, "overage[0].code"},
 		{"negative overage", InvoiceInput{Cycle: feb, Overage: []Overage{{Code: "x", Amount: m0("-1")}}}, "overage[0].amount"},
 		{"negative minutes", InvoiceInput{Cycle: feb, Overage: []Overage{{Code: "x", Minutes: -1}}}, "overage[0].minutes"},
-		{"charge without code", InvoiceInput{Cycle: feb, Charges: []Charge{{Amount: m("1")}}}, "charges[0].code"},
-		{"negative charge", InvoiceInput{Cycle: feb, Charges: []Charge{{Code: "x", Amount: m0("-1")}}}, "charges[0].amount"},
+		{"charge without code", InvoiceInput{Cycle: feb, OneOff: []Charge{{Amount: m("1")}}}, "one_off[0].code"},
+		{"negative charge", InvoiceInput{Cycle: feb, OneOff: []Charge{{Code: "x", Amount: m0("-1")}}}, "one_off[0].amount"},
 		{"negative credit", InvoiceInput{Cycle: feb, CreditBroughtForward: m0("-0.01")}, "credit_brought_forward"},
 	}
 	for _, tt := range tests {
@@ -221,7 +221,7 @@ func TestBuildInvoiceProperties(t *testing.T) {
 			in.Overage = append(in.Overage, Overage{Code: "o", Minutes: r.IntN(1000), Amount: decimal.New(r.Int64N(1e6), -4)})
 		}
 		if r.IntN(4) == 0 {
-			in.Charges = append(in.Charges, Charge{Code: "c", Amount: decimal.New(r.Int64N(1e5), -3)})
+			in.OneOff = append(in.OneOff, Charge{Code: "c", Amount: decimal.New(r.Int64N(1e5), -3)})
 		}
 		inv, err := BuildInvoice(in)
 		if err != nil {
