@@ -38,7 +38,7 @@ var columnNames = [numColumns]string{
 }
 
 // Header is the header line WriteCSV writes.
-var Header = strings.Join(columnNames[:], ",")
+const Header = "prefix,destination,country,kind,connection_fee,rate,initial_increment,subsequent_increment,tiers,effective_from,effective_to,currency"
 
 // columnAliases maps normalized header names (see normalizeName) to columns.
 var columnAliases = map[string]int{

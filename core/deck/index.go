@@ -12,7 +12,8 @@ import (
 // Index answers "which row prices a call to these digits starting at this
 // time?" for one deck version: the row with the longest prefix of the
 // digits among the rows in force at that time. It is immutable once built
-// and safe for concurrent use.
+// and safe for concurrent use. Build one with NewIndex or DecodeSnapshot; the
+// zero Index is an empty deck.
 //
 // It is a compact digit trie in one slice: a 16-byte node holds a bit mask
 // of the digits that have a child and the position of its first child (the
@@ -252,6 +253,9 @@ func (ix *Index) Lookup(digits string, at time.Time) (Row, bool) {
 // -1.
 func (ix *Index) find(digits string, t int64) (int32, int) {
 	nodes := ix.nodes
+	if len(nodes) == 0 { // the zero Index: an empty deck
+		return -1, 0
+	}
 	k, i := int32(0), 0
 	if ix.top != nil && len(digits) >= topDigits {
 		v := 0
@@ -312,7 +316,7 @@ func lookupSlow(d *Deck, digits string, at time.Time) (Row, bool) {
 // modify it.
 func (ix *Index) Deck() *Deck {
 	ix.deckOnce.Do(func() {
-		d := &Deck{Version: ix.version, Currency: ix.currency, Rows: make([]Row, len(ix.recs))}
+		d := &Deck{Version: ix.version, Currency: ix.Currency(), Rows: make([]Row, len(ix.recs))}
 		for i := range ix.recs {
 			d.Rows[i] = ix.row(int32(i))
 		}
@@ -333,7 +337,12 @@ func (ix *Index) row(i int32) Row {
 func (ix *Index) Version() string { return ix.version }
 
 // Currency returns the currency of every price in the deck.
-func (ix *Index) Currency() string { return ix.currency }
+func (ix *Index) Currency() string {
+	if ix.currency == "" { // the zero Index
+		return DefaultCurrency
+	}
+	return ix.currency
+}
 
 // Len returns the number of rows.
 func (ix *Index) Len() int { return len(ix.recs) }

@@ -3,6 +3,8 @@ package deck
 import (
 	"math/rand/v2"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,4 +225,55 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("Lookup(%q, %s) = %q %v, slow %q %v", digits, at, got.Prefix, ok, want.Prefix, wok)
 		}
 	})
+}
+
+func TestHeaderMatchesColumns(t *testing.T) {
+	if got := strings.Join(columnNames[:], ","); got != Header {
+		t.Errorf("columns %q, Header %q", got, Header)
+	}
+}
+
+func TestZeroIndex(t *testing.T) {
+	var ix Index
+	if _, ok := ix.Lookup("61412345678", t2026); ok {
+		t.Error("the zero Index found a row")
+	}
+	if ix.Len() != 0 || ix.Currency() != DefaultCurrency || len(ix.Deck().Rows) != 0 {
+		t.Error("the zero Index is not an empty deck")
+	}
+}
+
+// TestIndexConcurrent lets -race check that lookups and the lazily built
+// Deck of a decoded index are safe for concurrent use.
+func TestIndexConcurrent(t *testing.T) {
+	ix, err := NewIndex(loadSample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := EncodeSnapshot(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decoded, err := DecodeSnapshot(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				if r, ok := decoded.Lookup("61412345678", t2027); !ok || r.Prefix != "614" {
+					t.Error("lookup failed")
+					return
+				}
+				if len(decoded.Deck().Rows) != ix.Len() {
+					t.Error("deck rows differ")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
