@@ -2,6 +2,8 @@ package billing
 
 import (
 	"encoding/json"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -151,6 +153,62 @@ func TestRecommendationJSON(t *testing.T) {
 		`"regions_used":["asia"]`, `"packages":[]`, `"savings":"0"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("JSON %s lacks %s", b, want)
+		}
+	}
+}
+
+// TestRecommendProperties: on random usage, the recommended option is never
+// dearer than any other, the regional mix is never dearer than PAYG, Global
+// costs its price, savings are current minus recommended, and the
+// many-regions reason appears exactly when more than three international
+// regions were called and Global wins.
+func TestRecommendProperties(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	regions := []region.ID{region.USCanada, region.UKEurope, region.AustraliaNZ, region.LatinAmerica, region.Asia, region.MiddleEastAfrica}
+	for i := range 3000 {
+		in := RecommendInput{Prices: map[region.ID]decimal.Decimal{}}
+		for _, id := range regions {
+			if r.IntN(3) > 0 {
+				in.Usage = append(in.Usage, RegionUsage{Region: id, Minutes: r.IntN(3000), PAYGCost: decimal.New(r.Int64N(1500000), -4)})
+			}
+			if r.IntN(4) > 0 {
+				in.Prices[id] = decimal.New(r.Int64N(6000), -2)
+			}
+		}
+		if r.IntN(5) > 0 {
+			in.Prices[region.Global] = decimal.New(r.Int64N(15000), -2)
+		}
+		for id := range in.Prices {
+			if r.IntN(4) == 0 {
+				in.Held = append(in.Held, id)
+			}
+		}
+		rec, err := Recommend(in)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		best, ok := rec.Option(rec.Recommended)
+		cur, _ := rec.Option(OptionCurrent)
+		payg, _ := rec.Option(OptionPAYG)
+		if !ok || !rec.Savings.Equal(cur.Total.Sub(best.Total)) || rec.Savings.IsNegative() {
+			t.Fatalf("case %d: recommended %s, savings %s", i, rec.Recommended, rec.Savings)
+		}
+		for _, o := range rec.Options {
+			if o.Total.LessThan(best.Total) {
+				t.Fatalf("case %d: %s (%s) cheaper than recommended %s (%s)", i, o.Kind, o.Total, best.Kind, best.Total)
+			}
+		}
+		if reg, ok := rec.Option(OptionRegional); ok && !reg.Total.LessThan(payg.Total) {
+			t.Fatalf("case %d: regional %s not cheaper than PAYG %s", i, reg.Total, payg.Total)
+		}
+		if g, ok := rec.Option(OptionGlobal); ok && (!g.Total.Equal(core.RoundInvoice(in.Prices[region.Global])) || !g.PAYGCost.IsZero()) {
+			t.Fatalf("case %d: global option %+v", i, g)
+		}
+		if want := rec.ManyRegions && rec.Recommended == OptionGlobal; want != (rec.Reason == ReasonManyRegions) {
+			t.Fatalf("case %d: reason %s with %d regions, recommended %s", i, rec.Reason, len(rec.RegionsUsed), rec.Recommended)
+		}
+		if rec.ManyRegions != (len(rec.RegionsUsed) > 3) || slices.Contains(rec.RegionsUsed, region.USCanada) {
+			t.Fatalf("case %d: regions used %v, many %v", i, rec.RegionsUsed, rec.ManyRegions)
 		}
 	}
 }
