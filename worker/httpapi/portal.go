@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
@@ -191,10 +192,10 @@ func (s *Server) meResponse(v viewer) MeResponse {
 
 // dummyHash is compared against when the email is unknown, so that a wrong
 // email takes as long as a wrong password.
-var dummyHash = func() string {
+var dummyHash = sync.OnceValue(func() string {
 	h, _ := worker.HashPassword("not-a-real-password", worker.PasswordIterations)
 	return h
-}()
+})
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	store, err := s.portalStore()
@@ -219,7 +220,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		if core.ErrorCode(err) != core.NotFound {
 			return err
 		}
-		worker.PasswordMatches(q.Password, dummyHash)
+		worker.PasswordMatches(q.Password, dummyHash())
 		return bad
 	}
 	if !worker.PasswordMatches(q.Password, u.PasswordHash) {
@@ -328,4 +329,24 @@ func idempotencyKey(r *http.Request, required bool) (string, error) {
 		return "", core.FieldErrorf(core.Invalid, "Idempotency-Key", "must be 1 to 128 bytes on one line")
 	}
 	return k, nil
+}
+
+// pathValue returns the wildcard name of the route pattern (the path part
+// of a Route's Path, e.g. "/v1/users/{id}") in r's path. Server.ServeHTTP
+// dispatches through ServeMux.Handler, which does not set r.PathValue.
+func pathValue(r *http.Request, pattern, name string) string {
+	if v := r.PathValue(name); v != "" {
+		return v
+	}
+	ps := strings.Split(pattern, "/")
+	rs := strings.Split(r.URL.Path, "/")
+	if len(ps) != len(rs) {
+		return ""
+	}
+	for i, seg := range ps {
+		if seg == "{"+name+"}" {
+			return rs[i]
+		}
+	}
+	return ""
 }

@@ -1,0 +1,859 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/core/billing"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/memstore"
+)
+
+// portalNow is the fixture's clock: 22 November 2026, day 22 of a 30-day
+// cycle (9 days left including today).
+var portalNow = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+const testPassword = "correct horse battery"
+
+// portalFixture is a Server with the portal on in-memory stores: tenant
+// "acme" (GB, the operator) with admin ann and member max, tenant "globex"
+// (US) with admin gil; account users with lines on monthly and annual
+// contracts; the sample deck published.
+type portalFixture struct {
+	t        *testing.T
+	srv      *Server
+	blobs    *memstore.Blobs
+	ledger   *memstore.Ledger
+	portal   *memstore.Portal
+	accounts *memstore.Accounts
+	now      time.Time
+	cookies  map[string]*http.Cookie
+}
+
+func newPortalFixture(t *testing.T) *portalFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &portalFixture{t: t, blobs: memstore.NewBlobs(), ledger: memstore.NewLedger(), now: portalNow, cookies: map[string]*http.Cookie{}}
+	f.portal = memstore.NewPortal(f.ledger)
+	clock := func() time.Time { return f.now }
+	cat := account.DemoCatalog()
+	for _, tn := range []worker.Tenant{
+		{ID: "acme", Name: "Acme", Home: "GB", Currency: "USD"},
+		{ID: "globex", Name: "Globex", Home: "US", Currency: "USD"},
+	} {
+		if err := f.ledger.CreateTenant(ctx, tn); err != nil {
+			t.Fatal(err)
+		}
+		a := testAccount(t, tn, cat)
+		b, err := a.EncodeSnapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.blobs.Put(ctx, worker.AccountKey(tn.ID), b)
+	}
+	for _, u := range []worker.PortalUser{
+		{Tenant: "acme", ID: "ann", Email: "ann@acme.example", Name: "Ann", Role: worker.RoleAdmin},
+		{Tenant: "acme", ID: "max", Email: "max@acme.example", Name: "Max", Role: worker.RoleMember},
+		{Tenant: "globex", ID: "gil", Email: "gil@globex.example", Name: "Gil", Role: worker.RoleAdmin},
+	} {
+		h, err := worker.HashPassword(testPassword, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.PasswordHash = h
+		if err := f.portal.CreatePortalUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file, err := os.Open("../../core/deck/testdata/sample.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	d, err := deck.ParseCSV(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Version = "v1"
+	ix, err := deck.NewIndex(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := deck.EncodeSnapshot(ix)
+	f.blobs.Put(ctx, worker.DeckKey("v1"), snap)
+	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("v1"))
+
+	decks := NewDecks(f.blobs, clock)
+	f.accounts = memstore.NewAccounts()
+	obj := NewObject(ObjectConfig{Blobs: f.blobs, CDRs: f.ledger, Decks: decks, Catalog: cat, Now: clock, Storage: f.accounts.StorageOf})
+	f.accounts.Handler = NewPortalObject(obj, f.portal)
+	f.srv = New(Config{Blobs: f.blobs, Keys: f.ledger, Tenants: f.ledger, Now: clock, Decks: decks, Accounts: f.accounts,
+		Portal: PortalConfig{Store: f.portal, Catalog: cat, OperatorTenant: "acme"}})
+	return f
+}
+
+// testAccount: ann (international), max (domestic) and cat (UK & Europe
+// package) on acme; gil on globex. Lines: a monthly one for ann, annual
+// ones for max and cat, an unassigned annual one; a 300-minute bundle.
+func testAccount(t *testing.T, tn worker.Tenant, cat *account.Catalog) *account.Account {
+	t.Helper()
+	a, err := account.New(tn.ID, cat, account.Settings{Home: tn.Home, Overspend: true, RateCard: true, Capped: true,
+		Cap: core.MustParseMoney("50"), Thresholds: []int{80, 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+	type line struct{ number, product, user string }
+	var users []account.User
+	var lines []line
+	if tn.ID == "acme" {
+		users = []account.User{
+			{ID: "ann", Name: "Ann", Privileges: account.International, Plan: true},
+			{ID: "max", Name: "Max", Privileges: account.Domestic, Plan: true},
+			{ID: "cat", Name: "Cat", Privileges: account.International, Plan: true, Packages: []string{"pkg-uk-eu"}},
+		}
+		lines = []line{{"+442079460001", "line-local", "ann"}, {"+442079460002", "line-local-annual", "max"},
+			{"+442079460003", "line-local-annual", "cat"}, {"+442079460004", "line-local-annual", ""}}
+		if err := a.SetQuantity("bundle-300", 1); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		users = []account.User{{ID: "gil", Name: "Gil", Privileges: account.International, Plan: true}}
+		lines = []line{{"+12125550100", "line-local", "gil"}}
+	}
+	for _, u := range users {
+		if err := a.AddUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range lines {
+		if _, err := a.AddLine(l.number, l.product, start, false); err != nil {
+			t.Fatal(err)
+		}
+		if l.user != "" {
+			if err := a.AssignLine(l.number, l.user); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return a
+}
+
+// do sends a request as user ("" = no session). Headers come in pairs.
+func (f *portalFixture) do(user, method, target string, body any, headers ...string) *httptest.ResponseRecorder {
+	f.t.Helper()
+	var rd *bytes.Reader
+	switch b := body.(type) {
+	case nil:
+		rd = bytes.NewReader(nil)
+	case string:
+		rd = bytes.NewReader([]byte(b))
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	r := httptest.NewRequest(method, "http://127.0.0.1:8787"+target, rd)
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.Header.Set(headers[i], headers[i+1])
+	}
+	if user != "" {
+		c := f.cookies[user]
+		if c == nil {
+			c = f.signIn(user)
+		}
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, r)
+	return w
+}
+
+func (f *portalFixture) signIn(user string) *http.Cookie {
+	f.t.Helper()
+	email := map[string]string{"ann": "ann@acme.example", "max": "max@acme.example", "gil": "gil@globex.example"}[user]
+	w := f.do("", "POST", "/v1/session", SignInRequest{Email: email, Password: testPassword})
+	if w.Code != 200 {
+		f.t.Fatalf("sign in %s: %d %s", user, w.Code, w.Body)
+	}
+	for _, c := range w.Result().Cookies() {
+		if c.Name == SessionCookie {
+			f.cookies[user] = c
+			return c
+		}
+	}
+	f.t.Fatalf("sign in %s: no cookie", user)
+	return nil
+}
+
+func decodeBody[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body %s: %v", w.Body, err)
+	}
+	return v
+}
+
+// state returns the account as the Durable Object holds it and as KV
+// replicates it.
+func (f *portalFixture) state(tenant string) (do, kv []byte) {
+	f.t.Helper()
+	do, err := f.accounts.Storage(tenant).Get(context.Background(), storageKey)
+	if err != nil && core.ErrorCode(err) != core.NotFound {
+		f.t.Fatal(err)
+	}
+	kv, err = f.blobs.Get(context.Background(), worker.AccountKey(tenant))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return do, kv
+}
+
+func (f *portalFixture) acct(tenant string) *account.Account {
+	f.t.Helper()
+	a, err := f.srv.account(context.Background(), tenant)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return a
+}
+
+func wantStatus(t *testing.T, w *httptest.ResponseRecorder, status int, code core.Code) {
+	t.Helper()
+	if w.Code != status {
+		t.Fatalf("status = %d, want %d: %s", w.Code, status, w.Body)
+	}
+	if code != "" {
+		if got := errorCode(t, w); got != code {
+			t.Fatalf("code = %s, want %s", got, code)
+		}
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := worker.HashPassword("s3cret-pass", 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, _ := worker.HashPassword("s3cret-pass", 2000)
+	if h == h2 {
+		t.Error("two hashes of one password are equal: no salt")
+	}
+	for _, tc := range []struct {
+		pw, hash string
+		want     bool
+	}{
+		{"s3cret-pass", h, true},
+		{"s3cret-pasS", h, false},
+		{"", h, false},
+		{"s3cret-pass", "", false},
+		{"s3cret-pass", "pbkdf2-sha256$x$y$z", false},
+		{"s3cret-pass", strings.Replace(h, "$2000$", "$2001$", 1), false},
+		{"s3cret-pass", "pbkdf2-sha256$99999999999$AAAA$AAAA", false},
+	} {
+		if got := worker.PasswordMatches(tc.pw, tc.hash); got != tc.want {
+			t.Errorf("PasswordMatches(%q, %.30q) = %v", tc.pw, tc.hash, got)
+		}
+	}
+	if _, err := worker.HashPassword("short", 10); core.ErrorCode(err) != core.Invalid {
+		t.Errorf("short password: %v", err)
+	}
+}
+
+func TestSession(t *testing.T) {
+	f := newPortalFixture(t)
+	w := f.do("", "POST", "/v1/session", SignInRequest{Email: " ANN@acme.example", Password: testPassword})
+	wantStatus(t, w, 200, "")
+	me := decodeBody[MeResponse](t, w)
+	if me.User.ID != "ann" || me.User.Role != worker.RoleAdmin || me.Tenant.ID != "acme" || !me.Operator {
+		t.Errorf("me = %+v", me)
+	}
+	var c *http.Cookie
+	for _, k := range w.Result().Cookies() {
+		if k.Name == SessionCookie {
+			c = k
+		}
+	}
+	if c == nil || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Secure || c.Path != "/" || c.MaxAge <= 0 {
+		t.Fatalf("cookie = %+v", c)
+	}
+	if !strings.HasPrefix(c.Value, worker.SessionTokenPrefix) {
+		t.Errorf("token %q", c.Value)
+	}
+	// Only the hash is stored.
+	if _, err := f.portal.Session(context.Background(), worker.HashToken(c.Value), f.now); err != nil {
+		t.Errorf("session by hash: %v", err)
+	}
+	f.cookies["ann"] = c
+	if w := f.do("ann", "GET", "/v1/me", nil); w.Code != 200 || decodeBody[MeResponse](t, w).User.Email != "ann@acme.example" {
+		t.Errorf("me: %d %s", w.Code, w.Body)
+	}
+
+	// Secure everywhere but plain http on localhost.
+	r := httptest.NewRequest("POST", "https://portal.example.com/v1/session", strings.NewReader(`{"email":"max@acme.example","password":"`+testPassword+`"}`))
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, r)
+	if cs := rec.Result().Cookies(); rec.Code != 200 || len(cs) != 1 || !cs[0].Secure {
+		t.Errorf("https sign-in: %d %v", rec.Code, cs)
+	}
+
+	for name, tc := range map[string]struct {
+		body   string
+		status int
+		code   core.Code
+	}{
+		"wrong password":  {`{"email":"ann@acme.example","password":"nope nope nope"}`, 401, core.Unauthorized},
+		"unknown email":   {`{"email":"who@acme.example","password":"` + testPassword + `"}`, 401, core.Unauthorized},
+		"no password":     {`{"email":"ann@acme.example"}`, 400, core.Invalid},
+		"unknown field":   {`{"email":"ann@acme.example","password":"x","admin":true}`, 400, core.Invalid},
+		"malformed":       {`{"email":`, 400, core.Invalid},
+		"wrong type":      {`{"email":1,"password":"x"}`, 400, core.Invalid},
+		"too large":       {`{"email":"` + strings.Repeat("a", limitSmall) + `","password":"x"}`, 413, core.Invalid},
+		"trailing data":   {`{"email":"a@b","password":"x"} {}`, 400, core.Invalid},
+		"empty":           {``, 400, core.Invalid},
+		"array not obj":   {`[]`, 400, core.Invalid},
+		"email too long":  {`{"email":"` + strings.Repeat("a", 300) + `","password":"x"}`, 400, core.Invalid},
+		"no email at all": {`{"password":"x"}`, 400, core.Invalid},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := f.do("", "POST", "/v1/session", tc.body)
+			wantStatus(t, w, tc.status, tc.code)
+			if len(w.Result().Cookies()) != 0 {
+				t.Error("a failed sign-in set a cookie")
+			}
+		})
+	}
+
+	// Without a session, or with a made-up one: 401.
+	wantStatus(t, f.do("", "GET", "/v1/me", nil), 401, core.Unauthorized)
+	f.cookies["fake"] = &http.Cookie{Name: SessionCookie, Value: worker.NewSessionToken()}
+	wantStatus(t, f.do("fake", "GET", "/v1/account", nil), 401, core.Unauthorized)
+
+	// Sessions expire.
+	f.now = f.now.Add(DefaultSessionTTL)
+	wantStatus(t, f.do("ann", "GET", "/v1/me", nil), 401, core.Unauthorized)
+	f.now = portalNow
+	delete(f.cookies, "ann")
+
+	// Sign out ends the session server-side.
+	old := f.signIn("max")
+	w = f.do("max", "DELETE", "/v1/session", nil)
+	wantStatus(t, w, 204, "")
+	if cs := w.Result().Cookies(); len(cs) != 1 || cs[0].MaxAge >= 0 {
+		t.Errorf("sign-out cookie %v", cs)
+	}
+	f.cookies["max"] = old
+	wantStatus(t, f.do("max", "GET", "/v1/me", nil), 401, core.Unauthorized)
+}
+
+func TestGetAccount(t *testing.T) {
+	f := newPortalFixture(t)
+	for _, who := range []string{"ann", "max"} {
+		w := f.do(who, "GET", "/v1/account", nil)
+		wantStatus(t, w, 200, "")
+		a := decodeBody[AccountResponse](t, w)
+		if a.Tenant.ID != "acme" || len(a.Users) != 3 || a.Bundle.Size != 300 || a.Bundle.Left != 300 ||
+			!a.PAYG.Capped || a.PAYG.Cap != "50.00" || a.PAYG.Left == nil || *a.PAYG.Left != "50.00" ||
+			!a.Settings.Overspend || !a.Settings.RateCard || a.Settings.Home != "GB" || a.Cycle.Days != 30 || a.Cycle.RemainingDays != 9 {
+			t.Errorf("%s: account = %+v", who, a)
+		}
+		if a.Users[0].ID != "ann" || a.Users[0].Role != worker.RoleAdmin || a.Users[0].Email == "" || len(a.Users[0].Numbers) != 1 ||
+			a.Users[2].Packages[0].Code != "pkg-uk-eu" || a.Users[2].Role != "" {
+			t.Errorf("users = %+v", a.Users)
+		}
+		// 3 users × 12 + 6 + 3 × 5 + 15 + 10 = 82.
+		if a.MonthlyTotal != "82.00" {
+			t.Errorf("monthly total = %s, items %+v", a.MonthlyTotal, a.Items)
+		}
+	}
+	g := decodeBody[AccountResponse](t, f.do("gil", "GET", "/v1/account", nil))
+	if g.Tenant.ID != "globex" || len(g.Users) != 1 {
+		t.Errorf("globex sees %+v", g)
+	}
+}
+
+func TestPatchSettings(t *testing.T) {
+	f := newPortalFixture(t)
+	do0, kv0 := f.state("acme")
+	_ = do0
+	bad := []struct {
+		name   string
+		who    string
+		body   string
+		status int
+		code   core.Code
+	}{
+		{"member", "max", `{"cap":"100"}`, 403, core.Forbidden},
+		{"no session", "", `{"cap":"100"}`, 401, core.Unauthorized},
+		{"unknown field", "ann", `{"cap":"100","limit":1}`, 400, core.Invalid},
+		{"negative cap", "ann", `{"cap":"-1"}`, 400, core.Invalid},
+		{"cap as number", "ann", `{"cap":100}`, 400, core.Invalid},
+		{"cap with exponent", "ann", `{"cap":"1e3"}`, 400, core.Invalid},
+		{"thresholds unordered", "ann", `{"thresholds":[100,80]}`, 400, core.Invalid},
+		{"threshold over 100", "ann", `{"thresholds":[80,120]}`, 400, core.Invalid},
+		{"nothing", "ann", `{}`, 400, core.Invalid},
+		{"malformed", "ann", `{"cap":`, 400, core.Invalid},
+		{"huge", "ann", `{"cap":"` + strings.Repeat("9", limitPortal) + `"}`, 413, core.Invalid},
+		{"form post", "ann", `cap=100`, 400, core.Invalid},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			var w *httptest.ResponseRecorder
+			if tc.name == "form post" {
+				w = f.do(tc.who, "PATCH", "/v1/account/settings", tc.body, "Content-Type", "application/x-www-form-urlencoded")
+			} else {
+				w = f.do(tc.who, "PATCH", "/v1/account/settings", tc.body)
+			}
+			wantStatus(t, w, tc.status, tc.code)
+			if _, kv := f.state("acme"); !bytes.Equal(kv, kv0) {
+				t.Error("a refused write changed the replicated account")
+			}
+		})
+	}
+	if a := f.acct("acme"); !a.Settings().Cap.Equal(decimal.NewFromInt(50)) {
+		t.Fatalf("cap changed by refused writes: %s", a.Settings().Cap)
+	}
+	if rows, _ := f.portal.AuditLog(context.Background(), "acme", 10); len(rows) != 0 {
+		t.Errorf("refused writes were audited: %+v", rows)
+	}
+
+	w := f.do("ann", "PATCH", "/v1/account/settings", `{"cap":"120.5","thresholds":[50,90,100],"overspend":false}`)
+	wantStatus(t, w, 200, "")
+	st := decodeBody[SettingsJSON](t, w)
+	if st.Cap != "120.50" || st.Overspend || !st.RateCard || len(st.Thresholds) != 3 {
+		t.Errorf("settings = %+v", st)
+	}
+	// The Durable Object's state and the replica in KV both changed.
+	_, kv := f.state("acme")
+	ra, err := account.DecodeSnapshot(account.DemoCatalog(), kv)
+	if err != nil || !ra.Settings().Cap.Equal(core.MustParseMoney("120.5")) || ra.Settings().Overspend {
+		t.Errorf("KV replica not republished: %v", err)
+	}
+	if a := f.acct("acme"); !a.Settings().Cap.Equal(core.MustParseMoney("120.5")) {
+		t.Errorf("object state cap = %s", a.Settings().Cap)
+	}
+	rows, _ := f.portal.AuditLog(context.Background(), "acme", 10)
+	if len(rows) != 1 || rows[0].Action != "settings.update" || rows[0].Actor != "ann" || !json.Valid([]byte(rows[0].Detail)) {
+		t.Errorf("audit = %+v", rows)
+	}
+	// Another tenant is untouched.
+	if g := f.acct("globex"); !g.Settings().Cap.Equal(decimal.NewFromInt(50)) {
+		t.Error("globex changed")
+	}
+	// The audit log is for admins.
+	wantStatus(t, f.do("max", "GET", "/v1/audit", nil), 403, core.Forbidden)
+	if e := decodeBody[struct{ Entries []AuditJSON }](t, f.do("ann", "GET", "/v1/audit", nil)); len(e.Entries) != 1 {
+		t.Errorf("audit entries = %+v", e)
+	}
+}
+
+func TestUsers(t *testing.T) {
+	f := newPortalFixture(t)
+	wantStatus(t, f.do("max", "GET", "/v1/users/cat", nil), 200, "")
+	wantStatus(t, f.do("gil", "GET", "/v1/users/cat", nil), 404, core.NotFound)
+	wantStatus(t, f.do("ann", "GET", "/v1/users/gil", nil), 404, core.NotFound)
+	if l := decodeBody[struct{ Users []UserJSON }](t, f.do("max", "GET", "/v1/users", nil)); len(l.Users) != 3 {
+		t.Errorf("users = %+v", l)
+	}
+
+	for _, tc := range []struct {
+		name, who, id, body string
+		status              int
+		code                core.Code
+	}{
+		{"member", "max", "max", `{"privileges":"international"}`, 403, core.Forbidden},
+		{"other tenant", "gil", "max", `{"privileges":"international"}`, 404, core.NotFound},
+		{"unknown user", "ann", "zed", `{"plan":false}`, 404, core.NotFound},
+		{"bad privileges", "ann", "max", `{"privileges":"galactic"}`, 400, core.Invalid},
+		{"bad role", "ann", "max", `{"role":"owner"}`, 400, core.Invalid},
+		{"role of a user without login", "ann", "cat", `{"role":"admin"}`, 400, core.Invalid},
+		{"own admin role", "ann", "ann", `{"role":"member"}`, 409, core.Conflict},
+		{"unknown field", "ann", "max", `{"plan":false,"x":1}`, 400, core.Invalid},
+		{"empty", "ann", "max", `{}`, 400, core.Invalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantStatus(t, f.do(tc.who, "PATCH", "/v1/users/"+tc.id, tc.body), tc.status, tc.code)
+		})
+	}
+	if u, _ := f.acct("acme").User("max"); u.Privileges != account.Domestic || !u.Plan {
+		t.Fatalf("refused writes changed max: %+v", u)
+	}
+
+	w := f.do("ann", "PATCH", "/v1/users/max", `{"privileges":"international+premium","plan":false,"role":"admin"}`)
+	wantStatus(t, w, 200, "")
+	u := decodeBody[UserJSON](t, w)
+	if u.Privileges != "international+premium" || u.Plan || u.Role != worker.RoleAdmin {
+		t.Errorf("user = %+v", u)
+	}
+	// max is an admin now and may write.
+	wantStatus(t, f.do("max", "PATCH", "/v1/account/settings", `{"rate_card":false}`), 200, "")
+}
+
+func TestNumbers(t *testing.T) {
+	f := newPortalFixture(t)
+	w := f.do("max", "GET", "/v1/numbers", nil)
+	wantStatus(t, w, 200, "")
+	nums := decodeBody[NumbersResponse](t, w)
+	if len(nums.Numbers) != 4 || nums.Numbers[0].Term != "monthly" || nums.Numbers[1].Term != "annual" ||
+		nums.Numbers[1].End == nil || nums.Numbers[0].ReleaseOwes != "0.00" || nums.Numbers[1].ReleaseOwes == "0.00" {
+		t.Fatalf("numbers = %+v", nums)
+	}
+	annualOwes := nums.Numbers[1].ReleaseOwes
+
+	// A member may preview but not act; another tenant's number is 404.
+	kv0 := func() []byte { _, kv := f.state("acme"); return kv }()
+	p := f.do("max", "POST", "/v1/numbers/+442079460002/release", `{"dry_run":true}`)
+	wantStatus(t, p, 200, "")
+	prev := decodeBody[NumberActionResponse](t, p)
+	if !prev.DryRun || !prev.Released || prev.Owed != annualOwes || prev.Refund != "0.00" || !strings.Contains(prev.Consequence, "still owe") {
+		t.Errorf("release preview = %+v", prev)
+	}
+	if _, kv := f.state("acme"); !bytes.Equal(kv, kv0) || len(f.acct("acme").Lines()) != 4 {
+		t.Fatal("a dry run changed the account")
+	}
+	wantStatus(t, f.do("max", "POST", "/v1/numbers/+442079460002/release", nil), 403, core.Forbidden)
+	wantStatus(t, f.do("gil", "POST", "/v1/numbers/+442079460002/release", nil), 404, core.NotFound)
+	wantStatus(t, f.do("gil", "POST", "/v1/numbers/+442079460002/release", `{"dry_run":true}`), 404, core.NotFound)
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/not-a-number/release", nil), 400, core.Invalid)
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460002/assign", `{"user":"ann"}`), 409, core.Conflict)
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460004/reassign", `{"user":"ann"}`), 409, core.Conflict)
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460004/assign", `{"user":"gil"}`), 404, core.NotFound)
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460004/assign", `{}`), 400, core.Invalid)
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460002/unassign", `{"user":"ann"}`), 400, core.Invalid)
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460002/unassign", `{"dry":true}`), 400, core.Invalid)
+	if _, kv := f.state("acme"); !bytes.Equal(kv, kv0) {
+		t.Fatal("refused actions changed the account")
+	}
+
+	// Unassign an annual number: no refund, still owned and billed.
+	w = f.do("ann", "POST", "/v1/numbers/+442079460002/unassign", nil)
+	wantStatus(t, w, 200, "")
+	un := decodeBody[NumberActionResponse](t, w)
+	if un.Refund != "0.00" || un.Released || un.Line.User != "" || !strings.Contains(un.Consequence, "No refund") {
+		t.Errorf("unassign = %+v", un)
+	}
+	if items := f.acct("acme").BillingItems(); items[1].Code != "line-local-annual" || items[1].Quantity != 3 {
+		t.Errorf("the unassigned annual line is no longer billed: %+v", items)
+	}
+	// Reassign is free; then reassign to someone else.
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460002/assign", `{"user":"cat"}`), 200, "")
+	w = f.do("ann", "POST", "/v1/numbers/+442079460002/reassign", `{"user":"ann"}`)
+	wantStatus(t, w, 200, "")
+	if re := decodeBody[NumberActionResponse](t, w); re.Line.User != "ann" || re.Owed != "0.00" || !strings.Contains(re.Consequence, "no extra cost") {
+		t.Errorf("reassign = %+v", re)
+	}
+	// Release: the remainder is owed, as previewed.
+	w = f.do("ann", "POST", "/v1/numbers/+442079460002/release", `{}`)
+	wantStatus(t, w, 200, "")
+	if rel := decodeBody[NumberActionResponse](t, w); rel.Owed != annualOwes || rel.DryRun {
+		t.Errorf("release = %+v, previewed %s", rel, annualOwes)
+	}
+	a := f.acct("acme")
+	if len(a.Lines()) != 3 || len(a.Dues()) != 1 || a.Dues()[0].Amount.StringFixed(2) != annualOwes {
+		t.Errorf("after release: lines %d dues %+v", len(a.Lines()), a.Dues())
+	}
+	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460002/release", nil), 404, core.NotFound)
+	if rows, _ := f.portal.AuditLog(context.Background(), "acme", 10); len(rows) != 4 || rows[0].Action != "number.release" {
+		t.Errorf("audit = %+v", rows)
+	}
+}
+
+// quoteInBrowser is what the portal computes in the browser: the same core
+// calls on the account snapshot it fetched.
+func quoteInBrowser(t *testing.T, snap []byte, users []UserPackages, at time.Time) billing.Quote {
+	t.Helper()
+	a, err := account.DecodeSnapshot(account.DemoCatalog(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := a.BillingItems()
+	for _, u := range users {
+		if err := a.SetPackages(u.User, u.Packages); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q, err := billing.QuoteChange(old, a.BillingItems(), billing.MonthlyCycle(at, a.Settings().Location, 1), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func TestPackages(t *testing.T) {
+	f := newPortalFixture(t)
+	w := f.do("max", "GET", "/v1/packages", nil)
+	wantStatus(t, w, 200, "")
+	pk := decodeBody[PackagesResponse](t, w)
+	if len(pk.Catalog) != 7 || len(pk.Held) != 3 || pk.Held[2].Packages[0].Code != "pkg-uk-eu" || pk.Recommendation == nil {
+		t.Fatalf("packages = %+v", pk)
+	}
+
+	change := PackageChangeRequest{Users: []UserPackages{{User: "cat", Packages: []string{"pkg-global"}}, {User: "ann", Packages: []string{"pkg-au-nz"}}}}
+	w = f.do("max", "POST", "/v1/packages/quote", change)
+	wantStatus(t, w, 200, "")
+	q := decodeBody[PackageChangeResponse](t, w)
+	// 9 unused days of 30: UK&EU 15 → credit 4.50; Global 45 → 13.50; AU/NZ 15 → 4.50.
+	if q.Applied || q.Quote.UnusedDays != 9 || q.Quote.CycleDays != 30 || q.Quote.Credit.StringFixed(2) != "4.50" ||
+		q.Quote.Charge.StringFixed(2) != "18.00" || q.Quote.Net.StringFixed(2) != "13.50" {
+		t.Errorf("quote = %+v", q.Quote)
+	}
+	_, kv := f.state("acme")
+	if br := quoteInBrowser(t, kv, change.Users, f.now); !br.Net.Equal(q.Quote.Net) || !br.Credit.Equal(q.Quote.Credit) ||
+		len(br.Lines) != len(q.Quote.Lines) {
+		t.Errorf("browser quote %+v != server quote %+v", br, q.Quote)
+	}
+	if u, _ := f.acct("acme").User("cat"); u.Packages[0] != "pkg-uk-eu" {
+		t.Fatal("a quote changed the account")
+	}
+
+	// Apply: admin only, with an Idempotency-Key.
+	wantStatus(t, f.do("max", "POST", "/v1/packages/apply", change, "Idempotency-Key", "k1"), 403, core.Forbidden)
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", change), 400, core.Invalid)
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", `{"users":[{"user":"cat","packages":["pkg-nope"]}]}`, "Idempotency-Key", "k0"), 404, core.NotFound)
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", `{"users":[{"user":"gil","packages":[]}]}`, "Idempotency-Key", "k0"), 404, core.NotFound)
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", `{"users":[]}`, "Idempotency-Key", "k0"), 400, core.Invalid)
+	// Half valid: nothing applied.
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", `{"users":[{"user":"cat","packages":["pkg-global"]},{"user":"ann","packages":["bundle-300"]}]}`, "Idempotency-Key", "k0"), 400, core.Invalid)
+	if u, _ := f.acct("acme").User("cat"); u.Packages[0] != "pkg-uk-eu" {
+		t.Fatal("a refused change was half applied")
+	}
+
+	w1 := f.do("ann", "POST", "/v1/packages/apply", change, "Idempotency-Key", "k1")
+	wantStatus(t, w1, 200, "")
+	ap := decodeBody[PackageChangeResponse](t, w1)
+	if !ap.Applied || !ap.Quote.Net.Equal(q.Quote.Net) || ap.Users[0].Packages[0].Code != "pkg-global" {
+		t.Errorf("apply = %+v", ap)
+	}
+	// The same key again: the same answer, applied once.
+	w2 := f.do("ann", "POST", "/v1/packages/apply", change, "Idempotency-Key", "k1")
+	wantStatus(t, w2, 200, "")
+	if !bytes.Equal(w1.Body.Bytes(), w2.Body.Bytes()) || w2.Header().Get("Idempotent-Replayed") != "true" {
+		t.Errorf("replay differs:\n%s\n%s", w1.Body, w2.Body)
+	}
+	// The same key with another change: 409.
+	other := PackageChangeRequest{Users: []UserPackages{{User: "cat", Packages: []string{}}}}
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", other, "Idempotency-Key", "k1"), 409, core.Conflict)
+	changes, _ := f.portal.BillingChanges(context.Background(), "acme", time.Time{}, f.now.Add(time.Hour))
+	if len(changes) != 1 {
+		t.Fatalf("billing changes = %d, want 1", len(changes))
+	}
+	if u, _ := f.acct("acme").User("cat"); len(u.Packages) != 1 || u.Packages[0] != "pkg-global" {
+		t.Errorf("cat = %+v", u)
+	}
+
+	// The change shows on the upcoming invoice, prorated.
+	w = f.do("max", "GET", "/v1/invoices/upcoming", nil)
+	wantStatus(t, w, 200, "")
+	inv := decodeBody[InvoiceResponse](t, w)
+	var credit, charge decimal.Decimal
+	for _, l := range inv.Invoice.Lines {
+		switch l.Kind {
+		case billing.KindProrationCredit:
+			credit = credit.Add(l.Amount)
+		case billing.KindProrationCharge:
+			charge = charge.Add(l.Amount)
+		}
+	}
+	if !credit.Neg().Equal(q.Quote.Credit) || !charge.Equal(q.Quote.Charge) || !inv.Invoice.Cycle.Start.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("upcoming invoice: credit %s charge %s, cycle %v", credit, charge, inv.Invoice.Cycle)
+	}
+	list := decodeBody[struct{ Invoices []InvoiceSummaryJSON }](t, f.do("max", "GET", "/v1/invoices", nil))
+	if len(list.Invoices) != 1 || list.Invoices[0].ID != "upcoming" || list.Invoices[0].Total != inv.Invoice.Total.StringFixed(2) {
+		t.Errorf("invoices = %+v", list)
+	}
+	wantStatus(t, f.do("max", "GET", "/v1/invoices/nope", nil), 404, core.NotFound)
+
+	// Per-user assignment.
+	wantStatus(t, f.do("max", "POST", "/v1/users/ann/packages", `{"packages":[]}`), 403, core.Forbidden)
+	wantStatus(t, f.do("gil", "POST", "/v1/users/ann/packages", `{"packages":[]}`), 404, core.NotFound)
+	wantStatus(t, f.do("ann", "POST", "/v1/users/ann/packages", `{}`), 400, core.Invalid)
+	w = f.do("ann", "POST", "/v1/users/ann/packages", `{"packages":["pkg-us-ca","pkg-asia"]}`)
+	wantStatus(t, w, 200, "")
+	if r := decodeBody[PackageChangeResponse](t, w); len(r.Users) != 1 || len(r.Users[0].Packages) != 1 || r.Users[0].Packages[0].Code != "pkg-asia" {
+		t.Errorf("user packages = %+v", r)
+	}
+}
+
+func TestUsageAndNotifications(t *testing.T) {
+	f := newPortalFixture(t)
+	ctx := context.Background()
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	recs := []worker.CDRRecord{
+		{Tenant: "acme", CallID: "c1", User: "ann", Dialled: "+61412345678", Direction: "outbound", Start: day(3, 9), Seconds: 600,
+			Charges: []worker.ChargeRecord{{CoveredBy: "payg", Quantity: 600, Amount: "3.80", Currency: "USD", Cycle: "2026-11"}}},
+		{Tenant: "acme", CallID: "c2", User: "max", Dialled: "+442079460999", Direction: "outbound", Start: day(3, 10), Seconds: 61,
+			Charges: []worker.ChargeRecord{{CoveredBy: "bundle", Quantity: 2, Amount: "0", Currency: "USD", Cycle: "2026-11"}}},
+		{Tenant: "acme", CallID: "c3", User: "ann", Dialled: "+61212345678", Direction: "outbound", Start: day(20, 9), Seconds: 120,
+			Charges: []worker.ChargeRecord{{CoveredBy: "payg", Quantity: 120, Amount: "0.26", Currency: "USD", Cycle: "2026-11"}}},
+		{Tenant: "acme", CallID: "old", User: "ann", Dialled: "+61212345678", Direction: "outbound", Start: time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC), Seconds: 60},
+		{Tenant: "globex", CallID: "g1", User: "gil", Dialled: "+61212345678", Direction: "outbound", Start: day(3, 9), Seconds: 60},
+	}
+	if err := f.ledger.RecordCDRs(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	w := f.do("max", "GET", "/v1/usage", nil)
+	wantStatus(t, w, 200, "")
+	u := decodeBody[UsageResponse](t, w)
+	if u.Month != "2026-11" || u.Calls != 3 || u.Minutes != 14 || u.OverageCharges != "4.06" || len(u.Days) != 30 ||
+		u.Days[2].Calls != 2 || u.Days[2].Minutes != 12 || u.Days[2].PAYG != "3.80" || len(u.Users) != 2 || u.Users[0].Key != "ann" ||
+		u.Users[0].PAYG != "4.06" || len(u.Covers) != 2 {
+		t.Errorf("usage = %+v", u)
+	}
+	if o := decodeBody[UsageResponse](t, f.do("max", "GET", "/v1/usage?month=2026-10", nil)); o.Calls != 1 || len(o.Days) != 31 {
+		t.Errorf("october = %+v", o)
+	}
+	wantStatus(t, f.do("max", "GET", "/v1/usage?month=11-2026", nil), 400, core.Invalid)
+	if g := decodeBody[UsageResponse](t, f.do("gil", "GET", "/v1/usage", nil)); g.Calls != 1 {
+		t.Errorf("globex usage = %+v", g)
+	}
+
+	// Thresholds: 45 of 50 spent crosses 80 %.
+	f.portal.AddNotification(worker.Notification{Tenant: "acme", ID: "n1", Kind: "webhook", Message: "stored", At: day(1, 0)})
+	f.portal.AddNotification(worker.Notification{Tenant: "globex", ID: "n2", Kind: "webhook", Message: "not yours", At: day(1, 0)})
+	status, _, err := f.accounts.Call(ctx, "acme", "/state", nil) // load the object
+	if err != nil || status != 200 {
+		t.Fatal(status, err)
+	}
+	n := decodeBody[struct{ Notifications []NotificationJSON }](t, f.do("max", "GET", "/v1/notifications", nil))
+	if len(n.Notifications) != 1 || n.Notifications[0].ID != "n1" {
+		t.Errorf("notifications = %+v", n)
+	}
+}
+
+func TestNotificationsFromUsage(t *testing.T) {
+	cat := account.DemoCatalog()
+	a := testAccount(t, worker.Tenant{ID: "acme", Home: "GB"}, cat)
+	if err := a.AddUsage(portalNow, 250, core.MustParseMoney("45")); err != nil {
+		t.Fatal(err)
+	}
+	got := notices(a, portalNow)
+	ids := []string{}
+	for _, n := range got {
+		ids = append(ids, n.ID)
+	}
+	if strings.Join(ids, ",") != "2026-11/payg_cap/80,2026-11/bundle/80" {
+		t.Errorf("notices = %v", ids)
+	}
+}
+
+func TestDeckUpload(t *testing.T) {
+	f := newPortalFixture(t)
+	good := "prefix,destination,country,kind,connection_fee,rate,initial_increment,subsequent_increment,tiers,effective_from,effective_to,currency\n" +
+		"61,Australia,AU,landline,0,0.11,60,60,,2026-01-01,,USD\n614,Australia Mobile,AU,mobile,0,0.30,60,60,,2026-01-01,,USD\n"
+	bad := "prefix,destination,country,kind,connection_fee,rate,initial_increment,subsequent_increment,tiers,effective_from,effective_to,currency\n" +
+		"61,Australia,AU,landline,0,0.11,60,60,,2026-01-01,,USD\n" +
+		"6x4,Australia Mobile,AU,mobile,0,0.30,60,60,,2026-01-01,,USD\n" +
+		"44,UK,GB,landline,0,-1,60,60,,2026-01-01,,USD\n"
+	csv := func(who, body string, q string) *httptest.ResponseRecorder {
+		return f.do(who, "POST", "/v1/admin/deck"+q, []byte(body), "Content-Type", "text/csv")
+	}
+	wantStatus(t, csv("max", good, ""), 403, core.Forbidden)
+	wantStatus(t, csv("gil", good, ""), 403, core.Forbidden) // an admin, but not of the operator
+	wantStatus(t, f.do("ann", "POST", "/v1/admin/deck", good), 400, core.Invalid)
+	wantStatus(t, csv("ann", "", ""), 400, core.Invalid)
+	wantStatus(t, csv("ann", good, "?version=a/b"), 400, core.Invalid)
+
+	w := csv("ann", bad, "")
+	wantStatus(t, w, 400, core.Invalid)
+	eb := decodeBody[DeckErrorBody](t, w)
+	if len(eb.Errors) != 2 || eb.Errors[0].Line != 3 || eb.Errors[1].Line != 4 {
+		t.Errorf("deck errors = %+v", eb)
+	}
+	if cur, _ := f.blobs.Get(context.Background(), worker.KeyDeckCurrent); string(cur) != "v1" {
+		t.Fatalf("a bad deck was published: %s", cur)
+	}
+
+	w = csv("ann", good, "?version=2026-12")
+	wantStatus(t, w, 201, "")
+	if p := decodeBody[DeckPublished](t, w); p.Version != "2026-12" || p.Rows != 2 || p.Previous != "v1" {
+		t.Errorf("published = %+v", p)
+	}
+	// The switch is immediate in this isolate; the old version stays.
+	d := f.do("", "GET", "/v1/deck", nil)
+	if d.Header().Get("X-Deck-Version") != "2026-12" {
+		t.Errorf("deck version = %q", d.Header().Get("X-Deck-Version"))
+	}
+	if o := f.do("", "GET", "/v1/deck?version=v1", nil); o.Code != 200 {
+		t.Errorf("old version: %d", o.Code)
+	}
+	// Same version, same rates: fine; other rates: 409 (immutable).
+	wantStatus(t, csv("ann", good, "?version=2026-12"), 201, "")
+	wantStatus(t, csv("ann", strings.Replace(good, "0.11", "0.12", 1), "?version=2026-12"), 409, core.Conflict)
+	// Unnamed: named by content.
+	w = csv("ann", strings.Replace(good, "0.11", "0.12", 1), "")
+	wantStatus(t, w, 201, "")
+	if p := decodeBody[DeckPublished](t, w); !strings.HasPrefix(p.Version, "sha256-") {
+		t.Errorf("version %q", p.Version)
+	}
+	rows, _ := f.portal.AuditLog(context.Background(), "acme", 10)
+	if len(rows) != 3 || rows[0].Action != "deck.publish" {
+		t.Errorf("audit = %+v", rows)
+	}
+}
+
+// FuzzPortalBodies: the portal's request bodies decode or fail with
+// Invalid, never panic, and what decodes round-trips.
+func FuzzPortalBodies(f *testing.F) {
+	for _, s := range []string{
+		`{"cap":"10","thresholds":[80,100],"overspend":true}`,
+		`{"users":[{"user":"a","packages":["pkg-global"]}]}`,
+		`{"user":"bob","dry_run":true}`,
+		`{"privileges":"international","plan":false,"role":"admin"}`,
+		`{"email":"a@b","password":"x"}`,
+		`{"cap":null}`, `[]`, `{"users":[{}]}`, `{"thresholds":[1e99]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	targets := []func() any{
+		func() any { return new(SettingsPatch) },
+		func() any { return new(PackageChangeRequest) },
+		func() any { return new(NumberActionRequest) },
+		func() any { return new(UserPatch) },
+		func() any { return new(SignInRequest) },
+		func() any { return new(UserPackagesRequest) },
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, newT := range targets {
+			v := newT()
+			r := httptest.NewRequest("POST", "/", bytes.NewReader(body))
+			err := decode(httptest.NewRecorder(), r, limitPortal, v)
+			if err != nil {
+				if c := core.ErrorCode(err); c != core.Invalid {
+					t.Fatalf("%T: code %s: %v", v, c, err)
+				}
+				continue
+			}
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newT()
+			if err := decode(httptest.NewRecorder(), httptest.NewRequest("POST", "/", bytes.NewReader(b)), limitPortal, w); err != nil {
+				t.Fatalf("%T: re-decoding %s: %v", v, b, err)
+			}
+			b2, _ := json.Marshal(w)
+			if !bytes.Equal(b, b2) {
+				t.Fatalf("%T: round trip %s != %s", v, b, b2)
+			}
+		}
+	})
+}

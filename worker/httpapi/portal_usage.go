@@ -1,0 +1,477 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/core/billing"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/worker"
+)
+
+// UsageResponse answers GET /v1/usage: the calls of a calendar month.
+type UsageResponse struct {
+	Month          string         `json:"month"` // "2026-11"
+	Currency       string         `json:"currency"`
+	Bundle         BundleJSON     `json:"bundle"`
+	PAYG           PAYGJSON       `json:"payg"`
+	Calls          int            `json:"calls"`
+	Minutes        int            `json:"minutes"`         // total talk time, whole minutes rounded up
+	OverageCharges string         `json:"overage_charges"` // pay-as-you-go charges of the month's calls
+	Days           []UsageDayJSON `json:"days"`            // every day of the month, in order
+	Users          []UsageRowJSON `json:"users"`
+	Covers         []UsageRowJSON `json:"covers"` // by what paid: free, package, bundle, payg
+}
+
+// UsageDayJSON is one day's calls.
+type UsageDayJSON struct {
+	Date    string `json:"date"` // "2026-11-22" in the account's zone
+	Calls   int    `json:"calls"`
+	Minutes int    `json:"minutes"`
+	PAYG    string `json:"payg"`
+}
+
+// UsageRowJSON is the calls of one user or one cover.
+type UsageRowJSON struct {
+	Key     string `json:"key"`
+	Calls   int    `json:"calls"`
+	Minutes int    `json:"minutes"`
+	PAYG    string `json:"payg"`
+}
+
+type usageAgg struct {
+	calls, secs int
+	payg        decimal.Decimal
+}
+
+func (g *usageAgg) add(secs int, payg decimal.Decimal) {
+	g.calls++
+	g.secs += secs
+	g.payg = g.payg.Add(payg)
+}
+
+func (g usageAgg) row(key string) UsageRowJSON {
+	return UsageRowJSON{Key: key, Calls: g.calls, Minutes: (g.secs + 59) / 60, PAYG: core.RoundInvoice(g.payg).StringFixed(2)}
+}
+
+func (s *Server) getUsage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	a, err := s.account(ctx, v.tenant.ID)
+	if err != nil {
+		return err
+	}
+	loc := a.Settings().Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := s.now().In(loc)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
+	if m := r.URL.Query().Get("month"); m != "" {
+		t, err := time.ParseInLocation("2006-01", m, loc)
+		if err != nil {
+			return core.FieldErrorf(core.Invalid, "month", "must be a month like 2026-11")
+		}
+		month = t
+	}
+	end := month.AddDate(0, 1, 0)
+	calls, err := s.cfg.Portal.Store.Calls(ctx, v.tenant.ID, month, end)
+	if err != nil {
+		return err
+	}
+	out := UsageResponse{Month: month.Format("2006-01"), Currency: a.Catalog().Currency(), Days: []UsageDayJSON{},
+		Users: []UsageRowJSON{}, Covers: []UsageRowJSON{}}
+	out.Bundle, out.PAYG = usageJSON(a, month)
+	var total usageAgg
+	days := map[string]*usageAgg{}
+	users := map[string]*usageAgg{}
+	covers := map[string]*usageAgg{}
+	get := func(m map[string]*usageAgg, k string) *usageAgg {
+		g := m[k]
+		if g == nil {
+			g = &usageAgg{}
+			m[k] = g
+		}
+		return g
+	}
+	for _, c := range calls {
+		payg := decimal.Zero
+		cover := "free"
+		for _, ch := range c.Charges {
+			if ch.CoveredBy == "payg" {
+				if amt, err := decimal.NewFromString(ch.Amount); err == nil {
+					payg = payg.Add(amt)
+				}
+			}
+			if ch.CoveredBy != "free" || cover == "free" {
+				cover = ch.CoveredBy
+			}
+		}
+		total.add(c.Seconds, payg)
+		get(days, c.Start.In(loc).Format("2006-01-02")).add(c.Seconds, payg)
+		get(users, c.User).add(c.Seconds, payg)
+		get(covers, cover).add(c.Seconds, payg)
+	}
+	out.Calls, out.Minutes = total.calls, (total.secs+59)/60
+	out.OverageCharges = core.RoundInvoice(total.payg).StringFixed(2)
+	for d := month; d.Before(end); d = d.AddDate(0, 0, 1) {
+		k := d.Format("2006-01-02")
+		g := usageAgg{}
+		if p := days[k]; p != nil {
+			g = *p
+		}
+		row := g.row(k)
+		out.Days = append(out.Days, UsageDayJSON{Date: k, Calls: row.Calls, Minutes: row.Minutes, PAYG: row.PAYG})
+	}
+	for _, m := range []struct {
+		src map[string]*usageAgg
+		dst *[]UsageRowJSON
+	}{{users, &out.Users}, {covers, &out.Covers}} {
+		keys := make([]string, 0, len(m.src))
+		for k := range m.src {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			*m.dst = append(*m.dst, m.src[k].row(k))
+		}
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// InvoiceSummaryJSON is an invoice in the list.
+type InvoiceSummaryJSON struct {
+	ID       string    `json:"id"` // "upcoming" for the preview of the next one
+	Status   string    `json:"status"`
+	Start    time.Time `json:"cycle_start"`
+	End      time.Time `json:"cycle_end"`
+	Total    string    `json:"total"`
+	Currency string    `json:"currency"`
+	Issued   *string   `json:"issued"`
+}
+
+// InvoiceResponse answers GET /v1/invoices/{id}.
+type InvoiceResponse struct {
+	ID       string          `json:"id"`
+	Status   string          `json:"status"` // issued or upcoming
+	Currency string          `json:"currency"`
+	Invoice  billing.Invoice `json:"invoice"`
+}
+
+// upcoming builds the invoice to be issued at the start of the next cycle:
+// the current subscriptions, this cycle's changes prorated, this month's
+// pay-as-you-go spend and released contracts' remainders, less any credit
+// carried by the last issued invoice.
+func (s *Server) upcoming(r *http.Request, tenant string, a *account.Account) (billing.Invoice, error) {
+	ctx := r.Context()
+	cyc := accountCycle(a, s.now())
+	in := a.InvoiceInput(cyc.Next())
+	changes, err := s.cfg.Portal.Store.BillingChanges(ctx, tenant, cyc.Start, cyc.End)
+	if err != nil {
+		return billing.Invoice{}, err
+	}
+	in.Changes = changes
+	list, err := s.cfg.Portal.Store.Invoices(ctx, tenant)
+	if err != nil {
+		return billing.Invoice{}, err
+	}
+	if len(list) > 0 {
+		last, err := s.cfg.Portal.Store.Invoice(ctx, tenant, list[0].ID)
+		if err != nil {
+			return billing.Invoice{}, err
+		}
+		var inv billing.Invoice
+		if err := json.Unmarshal(last.Body, &inv); err == nil {
+			in.CreditBroughtForward = inv.CarriedForward
+		}
+	}
+	return billing.BuildInvoice(in)
+}
+
+func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.account(r.Context(), v.tenant.ID)
+	if err != nil {
+		return err
+	}
+	up, err := s.upcoming(r, v.tenant.ID, a)
+	if err != nil {
+		return err
+	}
+	cur := a.Catalog().Currency()
+	out := struct {
+		Invoices []InvoiceSummaryJSON `json:"invoices"`
+	}{Invoices: []InvoiceSummaryJSON{{ID: "upcoming", Status: "upcoming", Start: up.Cycle.Start, End: up.Cycle.End,
+		Total: up.Total.StringFixed(2), Currency: cur}}}
+	list, err := s.cfg.Portal.Store.Invoices(r.Context(), v.tenant.ID)
+	if err != nil {
+		return err
+	}
+	for _, inv := range list {
+		issued := inv.Issued.UTC().Format(time.RFC3339)
+		out.Invoices = append(out.Invoices, InvoiceSummaryJSON{ID: inv.ID, Status: "issued", Start: inv.Cycle.Start, End: inv.Cycle.End,
+			Total: inv.Total, Currency: inv.Currency, Issued: &issued})
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return err
+	}
+	id := pathValue(r, "/v1/invoices/{id}", "id")
+	if id == "upcoming" {
+		a, err := s.account(r.Context(), v.tenant.ID)
+		if err != nil {
+			return err
+		}
+		up, err := s.upcoming(r, v.tenant.ID, a)
+		if err != nil {
+			return err
+		}
+		respond(w, r, http.StatusOK, InvoiceResponse{ID: id, Status: "upcoming", Currency: a.Catalog().Currency(), Invoice: up})
+		return nil
+	}
+	inv, err := s.cfg.Portal.Store.Invoice(r.Context(), v.tenant.ID, id)
+	if err != nil {
+		return err
+	}
+	out := InvoiceResponse{ID: inv.ID, Status: "issued", Currency: inv.Currency}
+	if err := json.Unmarshal(inv.Body, &out.Invoice); err != nil {
+		return core.Errorf(core.Internal, "invoice %q body: %v", id, err)
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// NotificationJSON is a message of the portal's inbox.
+type NotificationJSON struct {
+	ID      string    `json:"id"`
+	Kind    string    `json:"kind"` // threshold, ...
+	Message string    `json:"message"`
+	At      time.Time `json:"at"`
+}
+
+// notices derives this month's threshold notifications from the account's
+// usage: each threshold of the cap and of the bundle that usage reached.
+func notices(a *account.Account, now time.Time) []NotificationJSON {
+	st := a.Settings()
+	u := a.UsageAt(now)
+	month := u.Month.Format("2006-01")
+	var out []NotificationJSON
+	if st.Capped {
+		for _, t := range account.Crossed(st.Thresholds, st.Cap, decimal.Zero, u.PAYG) {
+			out = append(out, NotificationJSON{ID: month + "/payg_cap/" + strconv.Itoa(t), Kind: "threshold", At: u.Month,
+				Message: "Pay-as-you-go spend reached " + strconv.Itoa(t) + "% of your cap: " + u.PAYG.StringFixed(2) + " of " +
+					st.Cap.StringFixed(2) + " " + a.Catalog().Currency() + " this month."})
+		}
+	}
+	if u.BundleSize > 0 {
+		for _, t := range account.Crossed(st.Thresholds, decimal.NewFromInt(int64(u.BundleSize)), decimal.Zero, decimal.NewFromInt(int64(u.BundleMinutes))) {
+			out = append(out, NotificationJSON{ID: month + "/bundle/" + strconv.Itoa(t), Kind: "threshold", At: u.Month,
+				Message: "Your team used " + strconv.Itoa(t) + "% of its pooled minutes: " + strconv.Itoa(u.BundleMinutes) + " of " +
+					strconv.Itoa(u.BundleSize) + " this month."})
+		}
+	}
+	return out
+}
+
+func (s *Server) getNotifications(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.account(r.Context(), v.tenant.ID)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Notifications []NotificationJSON `json:"notifications"`
+	}{Notifications: nonNil(notices(a, s.now()))}
+	stored, err := s.cfg.Portal.Store.Notifications(r.Context(), v.tenant.ID, 100)
+	if err != nil {
+		return err
+	}
+	for _, n := range stored {
+		if !slices.ContainsFunc(out.Notifications, func(x NotificationJSON) bool { return x.ID == n.ID }) {
+			out.Notifications = append(out.Notifications, NotificationJSON{ID: n.ID, Kind: n.Kind, Message: n.Message, At: n.At.UTC()})
+		}
+	}
+	slices.SortStableFunc(out.Notifications, func(a, b NotificationJSON) int { return b.At.Compare(a.At) })
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// AuditJSON is one row of the audit log.
+type AuditJSON struct {
+	Actor  string          `json:"actor"`
+	Action string          `json:"action"`
+	Detail json.RawMessage `json:"detail"`
+	At     time.Time       `json:"at"`
+}
+
+func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return err
+	}
+	if err := v.admin(); err != nil {
+		return err
+	}
+	rows, err := s.cfg.Portal.Store.AuditLog(r.Context(), v.tenant.ID, 200)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Entries []AuditJSON `json:"entries"`
+	}{Entries: []AuditJSON{}}
+	for _, e := range rows {
+		d := json.RawMessage(e.Detail)
+		if !json.Valid(d) {
+			d = json.RawMessage("{}")
+		}
+		out.Entries = append(out.Entries, AuditJSON{Actor: e.Actor, Action: e.Action, Detail: d, At: e.At.UTC()})
+	}
+	respond(w, r, http.StatusOK, out)
+	return nil
+}
+
+// DeckPublished answers a successful POST /v1/admin/deck.
+type DeckPublished struct {
+	Version  string `json:"version"`
+	Rows     int    `json:"rows"`
+	Currency string `json:"currency"`
+	Previous string `json:"previous,omitempty"` // the version it replaced, still readable at /v1/deck?version=
+}
+
+// DeckErrorBody is the 400 answer to a deck with problems: every problem
+// with its CSV line number. Nothing is published.
+type DeckErrorBody struct {
+	Error   ErrorDetail    `json:"error"`
+	Errors  []RowErrorJSON `json:"errors"`
+	Omitted int            `json:"omitted"` // problems beyond those listed
+}
+
+// RowErrorJSON is one problem of an uploaded deck.
+type RowErrorJSON struct {
+	Line    int    `json:"line"`
+	Prefix  string `json:"prefix,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// maxVersionLen bounds a deck version name.
+const maxVersionLen = 64
+
+// uploadDeck publishes a CSV rate deck as a new version: parsed and
+// validated by the core (every bad line reported, nothing published), its
+// snapshot written under its version, then the current-version pointer
+// switched to it in one write. Old versions stay readable.
+func (s *Server) uploadDeck(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return err
+	}
+	if err := v.admin(); err != nil {
+		return err
+	}
+	if v.tenant.ID != s.cfg.Portal.OperatorTenant || v.tenant.ID == "" {
+		return core.Errorf(core.Forbidden, "only the platform operator's admins publish rate decks")
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "text/csv" {
+		return core.Errorf(core.Invalid, "send the deck as Content-Type: text/csv")
+	}
+	version := r.URL.Query().Get("version")
+	if len(version) > maxVersionLen || strings.ContainsAny(version, "/\x00\r\n") {
+		return core.FieldErrorf(core.Invalid, "version", "must be at most %d bytes without '/' or line breaks", maxVersionLen)
+	}
+	body, err := readBody(w, r, limitDeck)
+	if err != nil {
+		return err
+	}
+	if len(body) == 0 {
+		return core.Errorf(core.Invalid, "request body is empty")
+	}
+	d, err := deck.ParseCSV(bytes.NewReader(body))
+	if err != nil {
+		var ie *deck.ImportError
+		if errors.As(err, &ie) {
+			out := DeckErrorBody{Error: ErrorDetail{Code: core.Invalid, Message: "the deck has " +
+				strconv.Itoa(len(ie.Errors)+ie.Omitted) + " problem(s); nothing was published"}, Errors: []RowErrorJSON{}, Omitted: ie.Omitted}
+			for _, e := range ie.Errors {
+				out.Errors = append(out.Errors, RowErrorJSON{Line: e.Line, Prefix: e.Prefix, Field: e.Field, Message: e.Message})
+			}
+			respond(w, r, Status(err), out)
+			return nil
+		}
+		return err
+	}
+	if version == "" {
+		sum := sha256.Sum256(body)
+		version = "sha256-" + hex.EncodeToString(sum[:6])
+	}
+	d.Version = version
+	ix, err := deck.NewIndex(d)
+	if err != nil {
+		return err
+	}
+	snap, err := deck.EncodeSnapshot(ix)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if old, err := s.cfg.Blobs.Get(ctx, worker.DeckKey(version)); err == nil {
+		if !bytes.Equal(old, snap) {
+			return core.FieldErrorf(core.Conflict, "version", "version %q is already published with other rates: versions are immutable", version)
+		}
+	} else if core.ErrorCode(err) != core.NotFound {
+		return err
+	} else if err := s.cfg.Blobs.Put(ctx, worker.DeckKey(version), snap); err != nil {
+		return err
+	}
+	prev := ""
+	if b, err := s.cfg.Blobs.Get(ctx, worker.KeyDeckCurrent); err == nil {
+		prev = string(b)
+	}
+	// The one write that publishes: readers see the old or the new version.
+	if err := s.cfg.Blobs.Put(ctx, worker.KeyDeckCurrent, []byte(version)); err != nil {
+		return err
+	}
+	s.decks.refresh()
+	detail, _ := json.Marshal(map[string]any{"version": version, "rows": ix.Len(), "previous": prev})
+	if err := s.cfg.Portal.Store.CommitPortalWrite(ctx, worker.PortalWrite{Audit: worker.AuditEntry{Tenant: v.tenant.ID,
+		Actor: v.user.ID, Action: "deck.publish", Detail: string(detail), At: s.now().UTC()}}); err != nil {
+		return core.Errorf(core.Internal, "deck %s published; audit row failed: %v", version, err)
+	}
+	respond(w, r, http.StatusCreated, DeckPublished{Version: version, Rows: ix.Len(), Currency: ix.Currency(), Previous: prev})
+	return nil
+}
+
+// refresh makes the next Current re-read the published version.
+func (c *Decks) refresh() {
+	c.mu.Lock()
+	c.checked = time.Time{}
+	c.mu.Unlock()
+}
