@@ -2,7 +2,6 @@ package deck
 
 import (
 	"math"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -34,14 +33,10 @@ func EncodeSnapshot(ix *Index) ([]byte, error) {
 		}
 		s.Tariffs[i] = st
 	}
-	var prefixes strings.Builder
 	for i, r := range ix.recs {
-		p := ix.prefixes[i]
-		prefixes.WriteString(p)
-		s.Rows[i] = snapRow{PrefixLen: uint8(len(p)), Place: uint32(r.place), Kind: uint8(r.kind), Tariff: uint32(r.tariff),
+		s.Rows[i] = snapRow{Prefix: ix.prefixes[i], Place: uint32(r.place), Kind: uint8(r.kind), Tariff: uint32(r.tariff),
 			From: ix.instants[r.from].unix, To: ix.instants[r.to].unix}
 	}
-	s.Prefixes = prefixes.String()
 	b, err := s.MarshalMsg(nil)
 	if err != nil {
 		return nil, core.Errorf(core.Internal, "encoding the deck snapshot: %v", err)
@@ -105,15 +100,9 @@ func DecodeSnapshot(b []byte) (*Index, error) {
 		ix.tariffs[i] = t
 	}
 	run := 0 // rows of the current prefix so far
-	off := 0 // of the row's prefix in s.Prefixes
 	for i := range s.Rows {
 		sr := &s.Rows[i]
-		n := int(sr.PrefixLen)
-		if n > len(s.Prefixes)-off {
-			return bad("row %d: prefixes too short", i)
-		}
-		prefix := s.Prefixes[off : off+n]
-		off += n
+		prefix := sr.Prefix
 		if err := validatePrefix(prefix); err != nil {
 			return bad("row %d: %s", i, core.ErrorMessage(err))
 		}
@@ -144,9 +133,6 @@ func DecodeSnapshot(b []byte) (*Index, error) {
 		}
 		ix.prefixes[i] = prefix
 		ix.recs[i] = rec{from: ix.instantOf(sr.From), to: ix.instantOf(sr.To), place: int32(sr.Place), tariff: int32(sr.Tariff), kind: Kind(sr.Kind)}
-	}
-	if off != len(s.Prefixes) {
-		return bad("%d unused bytes of prefixes", len(s.Prefixes)-off)
 	}
 	ix.buildTrie()
 	return ix, nil

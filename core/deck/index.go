@@ -123,7 +123,9 @@ func NewIndex(d *Deck) (*Index, error) {
 		prefixes: make([]string, len(rows)), recs: make([]rec, len(rows))}
 	ix.deckOnce.Do(func() {}) // the deck is there already
 	places := make(map[place]int32)
-	tariffs := make(map[*fixedTariff]int32)
+	tariffs := make(map[*fixedTariff]int32) // by compiled form
+	byKey := make(map[string]int32)         // by content: equal tariffs are stored once
+	var key []byte
 	pi, ti := int32(-1), int32(-1)
 	for i := range rows {
 		r := &rows[i]
@@ -139,9 +141,13 @@ func NewIndex(d *Deck) (*Index, error) {
 		if ti < 0 || ix.tariffs[ti].fixed != r.Tariff.fixed {
 			var ok bool
 			if ti, ok = tariffs[r.Tariff.fixed]; !ok {
-				ti = int32(len(ix.tariffs))
+				key = r.Tariff.fixed.appendKey(key[:0])
+				if ti, ok = byKey[string(key)]; !ok {
+					ti = int32(len(ix.tariffs))
+					byKey[string(key)] = ti
+					ix.tariffs = append(ix.tariffs, r.Tariff)
+				}
 				tariffs[r.Tariff.fixed] = ti
-				ix.tariffs = append(ix.tariffs, r.Tariff)
 			}
 		}
 		ix.prefixes[i] = r.Prefix

@@ -7,13 +7,12 @@ package deck
 // The MessagePack form of a deck snapshot (see EncodeSnapshot). Money is
 // stored as integer nano-units and times as Unix seconds, so decoding needs
 // no decimal parsing; destinations and tariffs are stored once and referred
-// to by position; the prefixes are one string (one allocation to decode). Every slice has a decode limit, and DecodeSnapshot checks
+// to by position. Every slice has a decode limit, and DecodeSnapshot checks
 // the structure before allocating anything (see checkShape).
 type snapshot struct {
 	Format   string       `msg:"format"` // snapshotFormat
 	Version  string       `msg:"version"`
 	Currency string       `msg:"currency"`
-	Prefixes string       `msg:"prefixes"` // every row's prefix, concatenated in row order
 	Places   []snapPlace  `msg:"places,limit=2000000"`
 	Tariffs  []snapTariff `msg:"tariffs,limit=2000000"`
 	Rows     []snapRow    `msg:"rows,limit=2000000"`
@@ -37,10 +36,10 @@ type snapTier struct {
 }
 
 type snapRow struct {
-	PrefixLen uint8 // digits of the row's prefix in Prefixes
-	Place     uint32
-	Kind      uint8
-	Tariff    uint32
-	From      int64 // Unix seconds; math.MinInt64 = always
-	To        int64 // Unix seconds; math.MaxInt64 = open-ended
+	Prefix string
+	Place  uint32
+	Kind   uint8
+	Tariff uint32
+	From   int64 // Unix seconds; math.MinInt64 = always
+	To     int64 // Unix seconds; math.MaxInt64 = open-ended
 }

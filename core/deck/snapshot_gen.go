@@ -53,7 +53,7 @@ func (z *snapRow) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
 	// array header, size 6
 	o = append(o, 0x96)
-	o = msgp.AppendUint8(o, z.PrefixLen)
+	o = msgp.AppendString(o, z.Prefix)
 	o = msgp.AppendUint32(o, z.Place)
 	o = msgp.AppendUint8(o, z.Kind)
 	o = msgp.AppendUint32(o, z.Tariff)
@@ -74,9 +74,9 @@ func (z *snapRow) UnmarshalMsg(bts []byte) (o []byte, err error) {
 		err = msgp.ArrayError{Wanted: 6, Got: zb0001}
 		return
 	}
-	z.PrefixLen, bts, err = msgp.ReadUint8Bytes(bts)
+	z.Prefix, bts, err = msgp.ReadStringBytes(bts)
 	if err != nil {
-		err = msgp.WrapError(err, "PrefixLen")
+		err = msgp.WrapError(err, "Prefix")
 		return
 	}
 	z.Place, bts, err = msgp.ReadUint32Bytes(bts)
@@ -110,7 +110,7 @@ func (z *snapRow) UnmarshalMsg(bts []byte) (o []byte, err error) {
 
 // Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
 func (z *snapRow) Msgsize() (s int) {
-	s = 1 + msgp.Uint8Size + msgp.Uint32Size + msgp.Uint8Size + msgp.Uint32Size + msgp.Int64Size + msgp.Int64Size
+	s = 1 + msgp.StringPrefixSize + len(z.Prefix) + msgp.Uint32Size + msgp.Uint8Size + msgp.Uint32Size + msgp.Int64Size + msgp.Int64Size
 	return
 }
 
@@ -270,9 +270,9 @@ func (z snapTier) Msgsize() (s int) {
 // MarshalMsg implements msgp.Marshaler
 func (z *snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
-	// map header, size 7
+	// map header, size 6
 	// string "format"
-	o = append(o, 0x87, 0xa6, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74)
+	o = append(o, 0x86, 0xa6, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74)
 	o = msgp.AppendString(o, z.Format)
 	// string "version"
 	o = append(o, 0xa7, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e)
@@ -280,9 +280,6 @@ func (z *snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 	// string "currency"
 	o = append(o, 0xa8, 0x63, 0x75, 0x72, 0x72, 0x65, 0x6e, 0x63, 0x79)
 	o = msgp.AppendString(o, z.Currency)
-	// string "prefixes"
-	o = append(o, 0xa8, 0x70, 0x72, 0x65, 0x66, 0x69, 0x78, 0x65, 0x73)
-	o = msgp.AppendString(o, z.Prefixes)
 	// string "places"
 	o = append(o, 0xa6, 0x70, 0x6c, 0x61, 0x63, 0x65, 0x73)
 	o = msgp.AppendArrayHeader(o, uint32(len(z.Places)))
@@ -358,12 +355,6 @@ func (z *snapshot) UnmarshalMsg(bts []byte) (o []byte, err error) {
 			z.Currency, bts, err = msgp.ReadStringBytes(bts)
 			if err != nil {
 				err = msgp.WrapError(err, "Currency")
-				return
-			}
-		case "prefixes":
-			z.Prefixes, bts, err = msgp.ReadStringBytes(bts)
-			if err != nil {
-				err = msgp.WrapError(err, "Prefixes")
 				return
 			}
 		case "places":
@@ -534,7 +525,7 @@ func (z *snapshot) UnmarshalMsg(bts []byte) (o []byte, err error) {
 
 // Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
 func (z *snapshot) Msgsize() (s int) {
-	s = 1 + 7 + msgp.StringPrefixSize + len(z.Format) + 8 + msgp.StringPrefixSize + len(z.Version) + 9 + msgp.StringPrefixSize + len(z.Currency) + 9 + msgp.StringPrefixSize + len(z.Prefixes) + 7 + msgp.ArrayHeaderSize
+	s = 1 + 7 + msgp.StringPrefixSize + len(z.Format) + 8 + msgp.StringPrefixSize + len(z.Version) + 9 + msgp.StringPrefixSize + len(z.Currency) + 7 + msgp.ArrayHeaderSize
 	for za0001 := range z.Places {
 		s += 1 + msgp.StringPrefixSize + len(z.Places[za0001].Destination) + msgp.StringPrefixSize + len(z.Places[za0001].Country)
 	}

@@ -154,6 +154,20 @@ func (t *Tariff) sameAs(u *Tariff) bool {
 		&t.Tiers[0] == &u.Tiers[0] && t.ConnectionFee.Equal(u.ConnectionFee)
 }
 
+// appendKey appends a text form of f that identifies its content.
+func (f *fixedTariff) appendKey(b []byte) []byte {
+	b = strconv.AppendUint(b, f.fee, 10)
+	for _, tr := range f.tiers {
+		b = append(b, ';')
+		b = strconv.AppendUint(b, tr.from, 10)
+		b = append(b, ':')
+		b = strconv.AppendUint(b, tr.rate, 10)
+		b = append(b, '/')
+		b = strconv.AppendUint(b, tr.inc, 10)
+	}
+	return b
+}
+
 func (f *fixedTariff) equal(g *fixedTariff) bool {
 	if f.fee != g.fee || len(f.tiers) != len(g.tiers) {
 		return false
