@@ -20,9 +20,12 @@ const (
 	Unlimited       = math.MaxInt32 // MaxSeconds' answer when the budget covers every duration
 )
 
-// MaxPrice bounds a per-minute price and a connection fee (in the deck's
-// currency). Premium numbers cost a few units per minute; 10,000 is a typo.
-var MaxPrice = decimal.New(10000, 0)
+// MaxPrice bounds a per-minute price and a connection fee, in units of the
+// deck's currency. Premium numbers cost a few units per minute; 10,000 is a
+// typo.
+const MaxPrice = 10000
+
+var maxPrice = decimal.New(MaxPrice, 0)
 
 // Tier is one step of a tariff. From FromSecond on (until the next tier
 // starts) the call costs PerMinute per 60 seconds, charged in whole
@@ -188,8 +191,8 @@ func nanos(field string, d decimal.Decimal) (uint64, error) {
 	case -1:
 		return 0, core.FieldErrorf(core.Invalid, field, "must not be negative (got %s)", d)
 	}
-	if d.GreaterThan(MaxPrice) {
-		return 0, core.FieldErrorf(core.Invalid, field, "%s is above the limit of %s", d, MaxPrice)
+	if d.GreaterThan(maxPrice) {
+		return 0, core.FieldErrorf(core.Invalid, field, "%s is above the limit of %d", d, MaxPrice)
 	}
 	n := d.Shift(MaxRateDecimals)
 	if !n.IsInteger() {
