@@ -20,7 +20,14 @@ func main() {
 	db := cfstore.NewD1(env.Get("DB"))
 	accounts := cfstore.NewAccounts(env.Get("ACCOUNTS"))
 	decks := httpapi.NewDecks(kv, nil)
-	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts, Catalog: account.DemoCatalog()})
+	// The portal's operator tenant (whose admins publish rate decks) is the
+	// TOLLGATE_OPERATOR variable; without it nobody can publish.
+	operator := ""
+	if v := env.Get("TOLLGATE_OPERATOR"); v.Truthy() {
+		operator = v.String()
+	}
+	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts, Catalog: account.DemoCatalog(),
+		Portal: httpapi.PortalConfig{Store: db, Catalog: account.DemoCatalog(), OperatorTenant: operator}})
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
 		Storage: func(r *http.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
@@ -37,6 +44,7 @@ func main() {
 			var rec storetest.Recorder
 			rec.Run(func(t storetest.T) { storetest.Blobs(t, kv, unique) })
 			rec.Run(func(t storetest.T) { storetest.Ledger(t, db, unique) })
+			rec.Run(func(t storetest.T) { storetest.Portal(t, db, "st-"+unique, unique) })
 			w.Header().Set("content-type", "text/plain")
 			for _, f := range rec.Failures {
 				fmt.Fprintln(w, f)
@@ -47,5 +55,5 @@ func main() {
 		})
 		fetch = mux
 	}
-	glue.Serve(glue.Handlers{Fetch: fetch, Object: object, Scheduled: cron})
+	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: cron})
 }

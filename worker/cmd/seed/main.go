@@ -50,6 +50,10 @@ var (
 	created = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// DemoPassword is the password of the seeded portal logins (local demo only).
+const DemoPassword = "tollgate-demo"
+
+
 func main() {
 	out := flag.String("out", "worker/build/seed", "output directory")
 	deckPath := flag.String("deck", "core/deck/testdata/sample.csv", "rate deck CSV to publish")
@@ -143,12 +147,18 @@ func run(out, deckPath string) error {
 		fmt.Fprintf(&sql, "INSERT OR REPLACE INTO api_keys (id, tenant_id, hash, scopes, created_at) VALUES (%s, %s, %s, %s, %s);\n",
 			q(worker.TokenID(k.Token)), q(k.Tenant), q(hex.EncodeToString(h[:])), q(strings.Join(scopes, " ")), at)
 	}
-	for _, u := range []struct{ id, email, name, role string }{
-		{"alice", "alice@demo.example", "Alice Admin", "admin"},
-		{"bob", "bob@demo.example", "Bob Member", "member"},
+	// Portal logins, all with the demo password (stored as PBKDF2 hashes).
+	for _, u := range []struct{ tenant, id, email, name, role string }{
+		{"demo", "alice", "alice@demo.example", "Alice Admin", "admin"},
+		{"demo", "bob", "bob@demo.example", "Bob Member", "member"},
+		{"globex", "gina", "gina@globex.example", "Gina Globex", "admin"},
 	} {
-		fmt.Fprintf(&sql, "INSERT OR REPLACE INTO users (tenant_id, id, email, name, role, created_at) VALUES ('demo', %s, %s, %s, %s, %s);\n",
-			q(u.id), q(u.email), q(u.name), q(u.role), at)
+		h, err := worker.HashPassword(DemoPassword, worker.PasswordIterations)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&sql, "INSERT OR REPLACE INTO users (tenant_id, id, email, name, role, password_hash, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s);\n",
+			q(u.tenant), q(u.id), q(u.email), q(u.name), q(u.role), q(h), at)
 	}
 	if err := os.WriteFile(filepath.Join(out, "seed.sql"), []byte(sql.String()), 0o644); err != nil {
 		return err
@@ -156,7 +166,7 @@ func run(out, deckPath string) error {
 	banner := fmt.Sprintf(`
 Tollgate is starting on http://127.0.0.1:8787
   deck:              %s (%d rows) from %s
-  demo login:        alice@demo.example (tenant "demo", admin)
+  demo login:        alice@demo.example (tenant "demo", admin), bob@demo.example (member); password `+DemoPassword+`
   demo carrier key:  %s
   try:               curl -H 'Authorization: Bearer %s' 'http://127.0.0.1:8787/v1/rates/lookup?number=%%2B61412345678'
                      curl 'http://127.0.0.1:8787/v1/rates?q=australia'
