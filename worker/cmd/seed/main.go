@@ -53,7 +53,6 @@ var (
 // DemoPassword is the password of the seeded portal logins (local demo only).
 const DemoPassword = "tollgate-demo"
 
-
 func main() {
 	out := flag.String("out", "worker/build/seed", "output directory")
 	deckPath := flag.String("deck", "core/deck/testdata/sample.csv", "rate deck CSV to publish")
