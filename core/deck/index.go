@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/bits"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -299,22 +298,6 @@ func (ix *Index) find(digits string, t int64) (int32, int) {
 		k = n.up
 	}
 	return -1, 0
-}
-
-// lookupSlow is the obvious definition of Lookup: scan every row. It is the
-// reference the tests compare the index with.
-func lookupSlow(d *Deck, digits string, at time.Time) (Row, bool) {
-	best := -1
-	for i := range d.Rows {
-		r := &d.Rows[i]
-		if strings.HasPrefix(digits, r.Prefix) && r.InForce(at) && (best < 0 || len(r.Prefix) > len(d.Rows[best].Prefix)) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return Row{}, false
-	}
-	return d.Rows[best], true
 }
 
 // Deck returns the index's deck: rows sorted by prefix and effective date,

@@ -277,3 +277,19 @@ func TestIndexConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// lookupSlow is the obvious definition of Lookup: scan every row. It is the
+// reference the tests compare the index with.
+func lookupSlow(d *Deck, digits string, at time.Time) (Row, bool) {
+	best := -1
+	for i := range d.Rows {
+		r := &d.Rows[i]
+		if strings.HasPrefix(digits, r.Prefix) && r.InForce(at) && (best < 0 || len(r.Prefix) > len(d.Rows[best].Prefix)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return Row{}, false
+	}
+	return d.Rows[best], true
+}
