@@ -179,8 +179,9 @@ func (o *Object) authorize(w http.ResponseWriter, r *http.Request) error {
 	err = o.with(r, func(a *account.Account) (bool, error) {
 		d, perr := e164.ParseDial(q.Dialled, a.Settings().Home)
 		if perr != nil {
+			zero := 0
 			out = AuthorizeResponse{CallID: q.CallID, Reason: string(account.DeniedInvalidNumber), Cover: account.CoverNone.String(),
-				Number: q.Dialled, DeckVersion: ix.Version()}
+				MaxSeconds: &zero, Number: q.Dialled, DeckVersion: ix.Version()}
 			return false, nil
 		}
 		req := account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start}
