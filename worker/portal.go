@@ -191,23 +191,37 @@ const maxIterations = 10_000_000
 // PasswordMatches reports whether password matches a stored hash, in time
 // independent of where they differ. A malformed or empty hash never matches.
 func PasswordMatches(password, stored string) bool {
-	parts := strings.Split(stored, "$")
-	if len(parts) != 4 || parts[0] != passwordScheme || len(password) > maxPasswordLen {
-		return false
-	}
-	iter, err := strconv.Atoi(parts[1])
-	if err != nil || iter < 1 || iter > maxIterations {
-		return false
-	}
-	enc := base64.RawURLEncoding
-	salt, err1 := enc.DecodeString(parts[2])
-	want, err2 := enc.DecodeString(parts[3])
-	if err1 != nil || err2 != nil || len(want) != passwordKeyLen {
+	iter, salt, want, ok := ParsePasswordHash(stored)
+	if !ok || len(password) > maxPasswordLen {
 		return false
 	}
 	got, err := pbkdf2.Key(sha256.New, password, salt, iter, passwordKeyLen)
 	return err == nil && hmac.Equal(got, want)
 }
+
+// ParsePasswordHash splits a stored password hash into its iteration count,
+// salt and derived key (32 bytes of PBKDF2-HMAC-SHA256), so that another
+// implementation of PBKDF2 (WebCrypto on workerd) can check it.
+func ParsePasswordHash(stored string) (iterations int, salt, key []byte, ok bool) {
+	parts := strings.Split(stored, "$")
+	if len(parts) != 4 || parts[0] != passwordScheme {
+		return 0, nil, nil, false
+	}
+	iter, err := strconv.Atoi(parts[1])
+	if err != nil || iter < 1 || iter > maxIterations {
+		return 0, nil, nil, false
+	}
+	enc := base64.RawURLEncoding
+	salt, err1 := enc.DecodeString(parts[2])
+	key, err2 := enc.DecodeString(parts[3])
+	if err1 != nil || err2 != nil || len(key) != passwordKeyLen || len(salt) == 0 {
+		return 0, nil, nil, false
+	}
+	return iter, salt, key, true
+}
+
+// MaxPasswordLen is the longest password accepted.
+const MaxPasswordLen = maxPasswordLen
 
 // SessionTokenPrefix starts every portal session token.
 const SessionTokenPrefix = "tgs_"

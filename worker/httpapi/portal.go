@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
@@ -39,6 +38,9 @@ type PortalConfig struct {
 	OperatorTenant string
 	// SessionTTL is how long a session lasts; 0 means DefaultSessionTTL.
 	SessionTTL time.Duration
+	// PasswordMatches checks a password against its stored hash; nil means
+	// worker.PasswordMatches (the edge uses WebCrypto's native PBKDF2).
+	PasswordMatches func(password, stored string) bool
 }
 
 // DefaultSessionTTL is how long a portal session lasts.
@@ -58,6 +60,7 @@ var portalRoutes = []Route{
 	{"DELETE", "/v1/session", (*Server).signOut},
 	{"GET", "/v1/me", (*Server).me},
 	{"GET", "/v1/account", (*Server).getAccount},
+	{"GET", "/v1/account/snapshot", (*Server).getAccountSnapshot},
 	{"PATCH", "/v1/account/settings", (*Server).patchSettings},
 	{"GET", "/v1/users", (*Server).listUsers},
 	{"GET", "/v1/users/{id}", (*Server).getUser},
@@ -191,11 +194,15 @@ func (s *Server) meResponse(v viewer) MeResponse {
 }
 
 // dummyHash is compared against when the email is unknown, so that a wrong
-// email takes as long as a wrong password.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := worker.HashPassword("not-a-real-password", worker.PasswordIterations)
-	return h
-})
+// email takes as long as a wrong password (a hash of a throwaway password).
+const dummyHash = "pbkdf2-sha256$100000$Y0rUSTZM-LW0UMGOkqj1pw$g6XUhFtUn2j1yRgyCEUp4wa5qGKH_pkDDI7Hl_SGz2Q"
+
+func (s *Server) passwordMatches(password, stored string) bool {
+	if f := s.cfg.Portal.PasswordMatches; f != nil {
+		return f(password, stored)
+	}
+	return worker.PasswordMatches(password, stored)
+}
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	store, err := s.portalStore()
@@ -220,10 +227,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		if core.ErrorCode(err) != core.NotFound {
 			return err
 		}
-		worker.PasswordMatches(q.Password, dummyHash())
+		s.passwordMatches(q.Password, dummyHash)
 		return bad
 	}
-	if !worker.PasswordMatches(q.Password, u.PasswordHash) {
+	if !s.passwordMatches(q.Password, u.PasswordHash) {
 		return bad
 	}
 	t, err := s.tenant(ctx, u.Tenant)
@@ -238,6 +245,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	token := worker.NewSessionToken()
 	sess := worker.Session{Hash: worker.HashToken(token), Tenant: u.Tenant, User: u.ID, Created: now, Expires: now.Add(ttl)}
 	if err := store.CreateSession(ctx, sess); err != nil {
+		return err
+	}
+	if err := store.CommitPortalWrite(ctx, worker.PortalWrite{Audit: worker.AuditEntry{Tenant: u.Tenant, Actor: u.ID,
+		Action: "session.create", Detail: "{}", At: now}}); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", MaxAge: int(ttl / time.Second),
@@ -272,8 +283,16 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-		if err := store.DeleteSession(r.Context(), worker.HashToken(c.Value)); err != nil {
-			return err
+		ctx := r.Context()
+		h := worker.HashToken(c.Value)
+		if sess, err := store.Session(ctx, h, s.now()); err == nil {
+			if err := store.DeleteSession(ctx, h); err != nil {
+				return err
+			}
+			if err := store.CommitPortalWrite(ctx, worker.PortalWrite{Audit: worker.AuditEntry{Tenant: sess.Tenant, Actor: sess.User,
+				Action: "session.delete", Detail: "{}", At: s.now().UTC()}}); err != nil {
+				return err
+			}
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,

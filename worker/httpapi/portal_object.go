@@ -3,7 +3,9 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"log"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,47 +151,70 @@ func (p *PortalObject) write(w http.ResponseWriter, r *http.Request) error {
 		return core.Errorf(core.Invalid, "portal write for another account")
 	}
 	ctx := r.Context()
-	if op.IdemKey != "" {
-		if res, ok, err := p.replay(ctx, op); ok || err != nil {
-			if err != nil {
-				return err
-			}
-			respond(w, r, http.StatusOK, res)
-			return nil
-		}
-	}
 	var out opOutcome
-	var snap []byte
+	var body, snap []byte
+	var replayed *writeResult
 	err := p.obj.with(r, func(a *account.Account) (bool, error) {
+		// Under the account's lock: a retry with the same key waits for the
+		// first request and then replays its answer.
+		if op.IdemKey != "" {
+			res, ok, err := p.replay(ctx, op)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				replayed = &res
+				return false, nil
+			}
+		}
 		// First on a copy: an operation of several steps that fails half
 		// way leaves the account as it was.
 		if _, err := op.tryApply(a); err != nil {
 			return false, err
 		}
+		// From here on a failure is Internal, which makes the object drop
+		// the changed account and reload its last persisted state.
 		var err error
 		if out, err = op.apply(a); err != nil {
 			return false, core.Errorf(core.Internal, "portal op %s failed after its dry run: %v", op.Kind, err)
 		}
+		if body, err = json.Marshal(out.body); err != nil {
+			return false, core.Errorf(core.Internal, "portal op %s answer: %v", op.Kind, err)
+		}
 		if out.changed {
 			if snap, err = a.EncodeSnapshot(); err != nil {
-				return true, err
+				return false, core.Errorf(core.Internal, "portal op %s snapshot: %v", op.Kind, err)
 			}
+		}
+		// The ledger of record first (audit row, billing change, role,
+		// idempotency record in one transaction); the object persists the
+		// account when f returns. If the ledger refuses, nothing changed.
+		if err := p.store.CommitPortalWrite(ctx, op.record(out, body)); err != nil {
+			return false, core.Errorf(core.Internal, "recording portal write: %v", err)
 		}
 		return out.changed, nil
 	})
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(out.body)
-	if err != nil {
-		return err
+	if replayed != nil {
+		respond(w, r, http.StatusOK, replayed)
+		return nil
 	}
 	if snap != nil {
-		// The replicated read side: the edge's copy of the account.
+		// The replicated read side: the edge's copy of the account. The
+		// write is done; a failure here leaves the replica stale until the
+		// next write republishes it.
 		if err := p.obj.cfg.Blobs.Put(ctx, worker.AccountKey(op.Tenant), snap); err != nil {
-			return core.Errorf(core.Internal, "republishing account %q: %v", op.Tenant, err)
+			log.Printf("portal: republishing account %q: %v", op.Tenant, err)
 		}
 	}
+	respond(w, r, http.StatusOK, writeResult{Status: http.StatusOK, Body: body})
+	return nil
+}
+
+// record is what the ledger keeps of an applied op.
+func (op *portalOp) record(out opOutcome, body []byte) worker.PortalWrite {
 	detail, _ := json.Marshal(map[string]any{"op": op.Kind, "user": op.User, "number": op.Number, "action": op.Action,
 		"to": op.To, "settings": op.Settings, "patch": op.Patch, "packages": op.Packages})
 	pw := worker.PortalWrite{Audit: worker.AuditEntry{Tenant: op.Tenant, Actor: op.Actor, Action: out.action,
@@ -204,24 +229,7 @@ func (p *PortalObject) write(w http.ResponseWriter, r *http.Request) error {
 		pw.Idempotency = &worker.IdempotencyRecord{Tenant: op.Tenant, Key: op.IdemKey, RequestHash: op.IdemHash,
 			Status: http.StatusOK, Body: body, At: op.At}
 	}
-	if err := p.store.CommitPortalWrite(ctx, pw); err != nil {
-		if core.ErrorCode(err) == core.Conflict && op.IdemKey != "" {
-			// A concurrent request with the same key won: answer as it did.
-			if res, ok, rerr := p.replay(ctx, op); ok || rerr != nil {
-				if rerr != nil {
-					return rerr
-				}
-				respond(w, r, http.StatusOK, res)
-				return nil
-			}
-		}
-		if core.ErrorCode(err) == core.NotFound || core.ErrorCode(err) == core.Invalid {
-			return err
-		}
-		return core.Errorf(core.Internal, "recording portal write: %v", err)
-	}
-	respond(w, r, http.StatusOK, writeResult{Status: http.StatusOK, Body: body})
-	return nil
+	return pw
 }
 
 // replay returns the recorded answer to an idempotency key, or ok=false if
@@ -295,9 +303,9 @@ func writeRaw(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	w.Write(body)
 }
 
-// account returns the current state of the tenant's account, read from its
-// Durable Object (which holds the usage the replica in KV may lag behind).
-func (s *Server) account(ctx context.Context, tenant string) (*account.Account, error) {
+// accountSnapshot returns the tenant's account snapshot (msgp) from its
+// Durable Object.
+func (s *Server) accountSnapshot(ctx context.Context, tenant string) ([]byte, error) {
 	if s.cfg.Accounts == nil {
 		return nil, core.Errorf(core.Internal, "no account objects configured")
 	}
@@ -307,6 +315,39 @@ func (s *Server) account(ctx context.Context, tenant string) (*account.Account, 
 	}
 	if status != http.StatusOK {
 		return nil, objectError(status, b)
+	}
+	return b, nil
+}
+
+// getAccountSnapshot serves the signed-in tenant's account snapshot (the
+// core/account msgp encoding) for the browser, which runs the same core on
+// it: package quotes computed there equal POST /v1/packages/quote.
+func (s *Server) getAccountSnapshot(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.accountSnapshot(r.Context(), v.tenant.ID)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/vnd.tollgate.account+msgpack")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+	return nil
+}
+
+// account returns the current state of the tenant's account, read from its
+// Durable Object (which holds the usage the replica in KV may lag behind).
+func (s *Server) account(ctx context.Context, tenant string) (*account.Account, error) {
+	if s.cfg.Accounts == nil {
+		return nil, core.Errorf(core.Internal, "no account objects configured")
+	}
+	b, err := s.accountSnapshot(ctx, tenant)
+	if err != nil {
+		return nil, err
 	}
 	a, err := account.DecodeSnapshot(s.catalog(), b)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -237,6 +238,22 @@ func (f *portalFixture) acct(tenant string) *account.Account {
 	return a
 }
 
+// audit returns the tenant's audit rows other than sign-ins and outs.
+func (f *portalFixture) audit(tenant string) []worker.AuditEntry {
+	f.t.Helper()
+	rows, err := f.portal.AuditLog(context.Background(), tenant, 1000)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var out []worker.AuditEntry
+	for _, r := range rows {
+		if !strings.HasPrefix(r.Action, "session.") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func wantStatus(t *testing.T, w *httptest.ResponseRecorder, status int, code core.Code) {
 	t.Helper()
 	if w.Code != status {
@@ -273,6 +290,10 @@ func TestPasswordHash(t *testing.T) {
 		if got := worker.PasswordMatches(tc.pw, tc.hash); got != tc.want {
 			t.Errorf("PasswordMatches(%q, %.30q) = %v", tc.pw, tc.hash, got)
 		}
+	}
+	// The stand-in compared for unknown emails costs as much as a real one.
+	if iter, _, _, ok := worker.ParsePasswordHash(dummyHash); !ok || iter != worker.PasswordIterations {
+		t.Errorf("dummyHash is not a real hash: %d %v", iter, ok)
 	}
 	if _, err := worker.HashPassword("short", 10); core.ErrorCode(err) != core.Invalid {
 		t.Errorf("short password: %v", err)
@@ -363,6 +384,14 @@ func TestSession(t *testing.T) {
 	}
 	f.cookies["max"] = old
 	wantStatus(t, f.do("max", "GET", "/v1/me", nil), 401, core.Unauthorized)
+	rows, _ := f.portal.AuditLog(context.Background(), "acme", 100)
+	var acts []string
+	for _, r := range rows {
+		acts = append(acts, r.Actor+":"+r.Action)
+	}
+	if strings.Join(acts, ",") != "max:session.delete,max:session.create,max:session.create,ann:session.create" {
+		t.Errorf("session audit = %v", acts)
+	}
 }
 
 func TestGetAccount(t *testing.T) {
@@ -432,7 +461,7 @@ func TestPatchSettings(t *testing.T) {
 	if a := f.acct("acme"); !a.Settings().Cap.Equal(decimal.NewFromInt(50)) {
 		t.Fatalf("cap changed by refused writes: %s", a.Settings().Cap)
 	}
-	if rows, _ := f.portal.AuditLog(context.Background(), "acme", 10); len(rows) != 0 {
+	if rows := f.audit("acme"); len(rows) != 0 {
 		t.Errorf("refused writes were audited: %+v", rows)
 	}
 
@@ -451,7 +480,7 @@ func TestPatchSettings(t *testing.T) {
 	if a := f.acct("acme"); !a.Settings().Cap.Equal(core.MustParseMoney("120.5")) {
 		t.Errorf("object state cap = %s", a.Settings().Cap)
 	}
-	rows, _ := f.portal.AuditLog(context.Background(), "acme", 10)
+	rows := f.audit("acme")
 	if len(rows) != 1 || rows[0].Action != "settings.update" || rows[0].Actor != "ann" || !json.Valid([]byte(rows[0].Detail)) {
 		t.Errorf("audit = %+v", rows)
 	}
@@ -461,7 +490,7 @@ func TestPatchSettings(t *testing.T) {
 	}
 	// The audit log is for admins.
 	wantStatus(t, f.do("max", "GET", "/v1/audit", nil), 403, core.Forbidden)
-	if e := decodeBody[struct{ Entries []AuditJSON }](t, f.do("ann", "GET", "/v1/audit", nil)); len(e.Entries) != 1 {
+	if e := decodeBody[struct{ Entries []AuditJSON }](t, f.do("ann", "GET", "/v1/audit", nil)); len(e.Entries) != 3 || e.Entries[0].Action != "settings.update" {
 		t.Errorf("audit entries = %+v", e)
 	}
 }
@@ -572,7 +601,7 @@ func TestNumbers(t *testing.T) {
 		t.Errorf("after release: lines %d dues %+v", len(a.Lines()), a.Dues())
 	}
 	wantStatus(t, f.do("ann", "POST", "/v1/numbers/+442079460002/release", nil), 404, core.NotFound)
-	if rows, _ := f.portal.AuditLog(context.Background(), "acme", 10); len(rows) != 4 || rows[0].Action != "number.release" {
+	if rows := f.audit("acme"); len(rows) != 4 || rows[0].Action != "number.release" {
 		t.Errorf("audit = %+v", rows)
 	}
 }
@@ -616,8 +645,10 @@ func TestPackages(t *testing.T) {
 		q.Quote.Charge.StringFixed(2) != "18.00" || q.Quote.Net.StringFixed(2) != "13.50" {
 		t.Errorf("quote = %+v", q.Quote)
 	}
-	_, kv := f.state("acme")
-	if br := quoteInBrowser(t, kv, change.Users, f.now); !br.Net.Equal(q.Quote.Net) || !br.Credit.Equal(q.Quote.Credit) ||
+	sw := f.do("max", "GET", "/v1/account/snapshot", nil)
+	wantStatus(t, sw, 200, "")
+	wantStatus(t, f.do("", "GET", "/v1/account/snapshot", nil), 401, core.Unauthorized)
+	if br := quoteInBrowser(t, sw.Body.Bytes(), change.Users, f.now); !br.Net.Equal(q.Quote.Net) || !br.Credit.Equal(q.Quote.Credit) ||
 		len(br.Lines) != len(q.Quote.Lines) {
 		t.Errorf("browser quote %+v != server quote %+v", br, q.Quote)
 	}
@@ -804,7 +835,7 @@ func TestDeckUpload(t *testing.T) {
 	if p := decodeBody[DeckPublished](t, w); !strings.HasPrefix(p.Version, "sha256-") {
 		t.Errorf("version %q", p.Version)
 	}
-	rows, _ := f.portal.AuditLog(context.Background(), "acme", 10)
+	rows := f.audit("acme")
 	if len(rows) != 3 || rows[0].Action != "deck.publish" {
 		t.Errorf("audit = %+v", rows)
 	}
@@ -856,4 +887,59 @@ func FuzzPortalBodies(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLedgerFailureChangesNothing: when the ledger refuses a write's
+// record, the account object drops the change: nothing is persisted or
+// republished, and a retry applies it once.
+func TestLedgerFailureChangesNothing(t *testing.T) {
+	f := newPortalFixture(t)
+	f.signIn("ann")
+	_, kv0 := f.state("acme")
+	change := PackageChangeRequest{Users: []UserPackages{{User: "ann", Packages: []string{"pkg-asia"}}}}
+	f.portal.FailCommits = true
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", change, "Idempotency-Key", "x1"), 500, core.Internal)
+	f.portal.FailCommits = false
+	if _, kv := f.state("acme"); !bytes.Equal(kv, kv0) {
+		t.Error("the replica changed")
+	}
+	if u, _ := f.acct("acme").User("ann"); len(u.Packages) != 0 {
+		t.Fatalf("the object kept a change the ledger refused: %+v", u)
+	}
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", change, "Idempotency-Key", "x1"), 200, "")
+	wantStatus(t, f.do("ann", "POST", "/v1/packages/apply", change, "Idempotency-Key", "x1"), 200, "")
+	if cs, _ := f.portal.BillingChanges(context.Background(), "acme", time.Time{}, f.now.Add(time.Hour)); len(cs) != 1 {
+		t.Errorf("billing changes = %d, want 1", len(cs))
+	}
+	if u, _ := f.acct("acme").User("ann"); len(u.Packages) != 1 {
+		t.Errorf("ann = %+v", u)
+	}
+}
+
+// TestConcurrentIdempotentApply: many concurrent requests with one key
+// apply the change once and all get the same answer.
+func TestConcurrentIdempotentApply(t *testing.T) {
+	f := newPortalFixture(t)
+	f.signIn("ann")
+	change := PackageChangeRequest{Users: []UserPackages{{User: "max", Packages: []string{"pkg-latam"}}}}
+	const n = 8
+	bodies := make(chan string, n)
+	for range n {
+		go func() {
+			w := f.do("ann", "POST", "/v1/packages/apply", change, "Idempotency-Key", "same")
+			bodies <- strconv.Itoa(w.Code) + " " + w.Body.String()
+		}()
+	}
+	first := <-bodies
+	for range n - 1 {
+		if b := <-bodies; b != first {
+			t.Errorf("answers differ:\n%s\n%s", first, b)
+		}
+	}
+	if !strings.HasPrefix(first, "200 ") {
+		t.Fatalf("answer %s", first)
+	}
+	if cs, _ := f.portal.BillingChanges(context.Background(), "acme", time.Time{}, f.now.Add(time.Hour)); len(cs) != 1 {
+		t.Errorf("billing changes = %d, want 1", len(cs))
+	}
 }

@@ -71,12 +71,16 @@ test("sign in: HttpOnly SameSite=Strict cookie, hashed session, /v1/me, wrong pa
   const token = c.split(";")[0].split("=")[1];
   assert.equal(await count("SELECT count(*) AS n FROM sessions WHERE token_hash = ?", token), 0, "token stored in clear");
   assert.ok((await count("SELECT count(*) AS n FROM sessions")) >= 1);
-  console.log(`# sign-in with PBKDF2-SHA256 (100k iterations) on workerd: ${ms.toFixed(0)} ms`);
+  console.log(`# first sign-in (cold isolate, PBKDF2-SHA256 100k via WebCrypto) on workerd: ${ms.toFixed(0)} ms`);
 
   const m = await json(await w.fetch("/v1/me", { headers: { cookie: c.split(";")[0] } }));
   assert.equal(m.user.email, "alice@demo.example");
 
+  const t1 = performance.now();
   assert.equal((await signIn("alice@demo.example", "wrong password")).status, 401);
+  const t2 = performance.now();
+  assert.equal((await signIn("nobody@demo.example")).status, 401);
+  console.log(`# warm: wrong password ${(t2 - t1).toFixed(0)} ms, unknown email ${(performance.now() - t2).toFixed(0)} ms`);
   assert.equal((await signIn("nobody@demo.example")).status, 401);
   assert.equal((await w.fetch("/v1/me")).status, 401);
   assert.equal((await w.fetch("/v1/account", { headers: { cookie: "tollgate_session=tgs_forged" } })).status, 401);
@@ -97,7 +101,7 @@ test("account: members see; the plan state comes from the account object", async
 
 test("settings: member 403, bad bodies 400/413 with no change, admin write republished and audited", async () => {
   const kv0 = await kvAccount("demo");
-  const audit0 = await count("SELECT count(*) AS n FROM audit_log WHERE tenant_id = 'demo'");
+  const audit0 = await count("SELECT count(*) AS n FROM audit_log WHERE tenant_id = 'demo' AND action NOT LIKE 'session.%'");
   for (const [who, body, status, headers] of [
     ["bob", { cap: "100" }, 403],
     ["alice", "{\"cap\":", 400],
@@ -115,7 +119,7 @@ test("settings: member 403, bad bodies 400/413 with no change, admin write repub
     assert.ok(e.error.message);
   }
   assert.equal(await kvAccount("demo"), kv0, "refused writes changed the replica");
-  assert.equal(await count("SELECT count(*) AS n FROM audit_log WHERE tenant_id = 'demo'"), audit0);
+  assert.equal(await count("SELECT count(*) AS n FROM audit_log WHERE tenant_id = 'demo' AND action NOT LIKE 'session.%'"), audit0);
 
   const res = await call("alice", "PATCH", "/v1/account/settings", { cap: "75", overspend: false });
   assert.equal(res.status, 200);

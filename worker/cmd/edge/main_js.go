@@ -27,7 +27,7 @@ func main() {
 		operator = v.String()
 	}
 	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts, Catalog: account.DemoCatalog(),
-		Portal: httpapi.PortalConfig{Store: db, Catalog: account.DemoCatalog(), OperatorTenant: operator}})
+		Portal: httpapi.PortalConfig{Store: db, Catalog: account.DemoCatalog(), OperatorTenant: operator, PasswordMatches: cfstore.PasswordMatches}})
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
 		Storage: func(r *http.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
