@@ -125,7 +125,9 @@ type Portal interface {
 	// PortalUsers returns the tenant's portal users sorted by ID.
 	PortalUsers(ctx context.Context, tenant string) ([]PortalUser, error)
 
-	// CreateSession stores s; an existing hash is a core.Conflict.
+	// CreateSession stores s and drops the user's sessions that expired
+	// by s.Created (so that sessions do not pile up); an existing hash is a
+	// core.Conflict.
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns the session with the hash, or a core.NotFound error
 	// if there is none or it expired at or before now.

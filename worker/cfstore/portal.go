@@ -130,8 +130,16 @@ func (d *D1) CreateSession(_ context.Context, s worker.Session) error {
 	if s.Tenant == "" || s.User == "" {
 		return core.Errorf(core.Invalid, "a session needs a tenant and a user")
 	}
-	_, err := d.exec(`INSERT INTO sessions (token_hash, tenant_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+	ins, err := d.stmt(`INSERT INTO sessions (token_hash, tenant_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		hex.EncodeToString(s.Hash[:]), s.Tenant, s.User, ts(s.Created), ts(s.Expires))
+	if err != nil {
+		return err
+	}
+	purge, err := d.stmt(`DELETE FROM sessions WHERE tenant_id = ? AND user_id = ? AND expires_at <= ?`, s.Tenant, s.User, ts(s.Created))
+	if err != nil {
+		return err
+	}
+	err = d.batch([]js.Value{ins, purge})
 	if isConstraint(err) {
 		return core.Errorf(core.Conflict, "session exists")
 	}

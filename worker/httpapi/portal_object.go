@@ -273,6 +273,8 @@ func (s *Server) sendWrite(w http.ResponseWriter, r *http.Request, op portalOp) 
 	if res.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
+	// This isolate's copy of the account is stale now.
+	s.replica.drop(op.Tenant)
 	writeRaw(w, r, res.Status, res.Body)
 	return nil
 }
@@ -361,4 +363,11 @@ func (s *Server) catalog() *account.Catalog {
 		return s.cfg.Portal.Catalog
 	}
 	return s.cfg.Catalog
+}
+
+// drop forgets an entry.
+func (c *ttlCache[K, V]) drop(k K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, k)
 }

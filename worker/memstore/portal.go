@@ -108,6 +108,11 @@ func (p *Portal) CreateSession(_ context.Context, s worker.Session) error {
 	if _, ok := p.sessions[s.Hash]; ok {
 		return core.Errorf(core.Conflict, "session exists")
 	}
+	for h, o := range p.sessions {
+		if o.Tenant == s.Tenant && o.User == s.User && !s.Created.Before(o.Expires) {
+			delete(p.sessions, h)
+		}
+	}
 	p.sessions[s.Hash] = s
 	return nil
 }

@@ -77,6 +77,29 @@ func Portal(t T, p worker.Portal, tenant, unique string) {
 	if err := p.DeleteSession(ctx, s.Hash); err != nil {
 		t.Errorf("DeleteSession(again): %v", err)
 	}
+	// A new session drops the user's expired ones, and only those.
+	old := worker.Session{Hash: worker.HashToken("tgs_old_" + unique), Tenant: tenant, User: admin.ID, Created: at.Add(-2 * time.Hour), Expires: at.Add(-time.Hour)}
+	live := worker.Session{Hash: worker.HashToken("tgs_live_" + unique), Tenant: tenant, User: admin.ID, Created: at.Add(-time.Hour), Expires: at.Add(time.Hour)}
+	other := worker.Session{Hash: worker.HashToken("tgs_other_" + unique), Tenant: tenant, User: member.ID, Created: at.Add(-2 * time.Hour), Expires: at.Add(-time.Hour)}
+	for _, x := range []worker.Session{old, live, other} {
+		if err := p.CreateSession(ctx, x); err != nil {
+			t.Fatalf("CreateSession: %v", err)
+		}
+	}
+	fresh := worker.Session{Hash: worker.HashToken("tgs_fresh_" + unique), Tenant: tenant, User: admin.ID, Created: at, Expires: at.Add(time.Hour)}
+	if err := p.CreateSession(ctx, fresh); err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
+	before := at.Add(-90 * time.Minute)
+	if _, err := p.Session(ctx, old.Hash, before); core.ErrorCode(err) != core.NotFound {
+		t.Errorf("the user's expired session survived a new sign-in: %v", err)
+	}
+	if _, err := p.Session(ctx, live.Hash, at); err != nil {
+		t.Errorf("a live session was dropped: %v", err)
+	}
+	if _, err := p.Session(ctx, other.Hash, before); err != nil {
+		t.Errorf("another user's session was dropped: %v", err)
+	}
 
 	// Writes: all or nothing, idempotency keys used once.
 	audits := func() int {
