@@ -149,6 +149,15 @@ func (op *portalOp) applyUser(a *account.Account) (opOutcome, error) {
 	}
 	u, ok := a.User(op.User)
 	if !ok {
+		if p.Privileges == nil && p.Plan == nil && p.Role != nil {
+			// A portal login who places no calls: only the role changes
+			// (the ledger checks the login exists).
+			role, err := worker.ParseRole(*p.Role)
+			if err != nil {
+				return opOutcome{}, err
+			}
+			return opOutcome{action: "user.update", role: &role, body: struct{}{}}, nil
+		}
 		return opOutcome{}, core.Errorf(core.NotFound, "no user %q", op.User)
 	}
 	out := opOutcome{action: "user.update"}
@@ -570,12 +579,16 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, ok := a.User(id)
-	if !ok {
-		return core.Errorf(core.NotFound, "no user %q", id)
-	}
 	if logins, err = s.logins(r, v.tenant.ID); err != nil {
 		return err
+	}
+	u, ok := a.User(id)
+	if !ok {
+		pu, ok := logins[id]
+		if !ok {
+			return core.Errorf(core.NotFound, "no user %q", id)
+		}
+		u = account.User{ID: pu.ID, Name: pu.Name}
 	}
 	for k, vs := range rec.header {
 		if k != "Content-Type" && k != "Content-Length" {

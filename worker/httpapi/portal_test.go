@@ -535,6 +535,17 @@ func TestUsers(t *testing.T) {
 	}
 	// max is an admin now and may write.
 	wantStatus(t, f.do("max", "PATCH", "/v1/account/settings", `{"rate_card":false}`), 200, "")
+
+	// A login who places no calls: only the role applies.
+	if err := f.portal.CreatePortalUser(context.Background(), worker.PortalUser{Tenant: "acme", ID: "ops", Email: "ops@acme.example", Name: "Ops", Role: worker.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	w = f.do("ann", "PATCH", "/v1/users/ops", `{"role":"admin"}`)
+	wantStatus(t, w, 200, "")
+	if u := decodeBody[UserJSON](t, w); u.Role != worker.RoleAdmin || u.Email != "ops@acme.example" {
+		t.Errorf("ops = %+v", u)
+	}
+	wantStatus(t, f.do("ann", "PATCH", "/v1/users/ops", `{"plan":true}`), 404, core.NotFound)
 }
 
 func TestNumbers(t *testing.T) {
