@@ -32,7 +32,7 @@ const testPassword = "correct horse battery"
 // (US) with admin gil; account users with lines on monthly and annual
 // contracts; the sample deck published.
 type portalFixture struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *Server
 	blobs    *memstore.Blobs
 	ledger   *memstore.Ledger
@@ -42,7 +42,7 @@ type portalFixture struct {
 	cookies  map[string]*http.Cookie
 }
 
-func newPortalFixture(t *testing.T) *portalFixture {
+func newPortalFixture(t testing.TB) *portalFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &portalFixture{t: t, blobs: memstore.NewBlobs(), ledger: memstore.NewLedger(), now: portalNow, cookies: map[string]*http.Cookie{}}
@@ -107,7 +107,7 @@ func newPortalFixture(t *testing.T) *portalFixture {
 // testAccount: ann (international), max (domestic) and cat (UK & Europe
 // package) on acme; gil on globex. Lines: a monthly one for ann, annual
 // ones for max and cat, an unassigned annual one; a 300-minute bundle.
-func testAccount(t *testing.T, tn worker.Tenant, cat *account.Catalog) *account.Account {
+func testAccount(t testing.TB, tn worker.Tenant, cat *account.Catalog) *account.Account {
 	t.Helper()
 	a, err := account.New(tn.ID, cat, account.Settings{Home: tn.Home, Overspend: true, RateCard: true, Capped: true,
 		Cap: core.MustParseMoney("50"), Thresholds: []int{80, 100}})
