@@ -82,7 +82,19 @@ var portalRoutes = []Route{
 	{"POST", "/v1/admin/deck", (*Server).uploadDeck},
 }
 
-func init() { routes = append(routes, portalRoutes...) }
+// init mounts the portal's routes. Their answers are private to the
+// signed-in user: never stored by caches (nor by the portal's service
+// worker).
+func init() {
+	for _, rt := range portalRoutes {
+		h := rt.handler
+		rt.handler = func(s *Server, w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("Cache-Control", "private, no-store")
+			return h(s, w, r)
+		}
+		routes = append(routes, rt)
+	}
+}
 
 // viewer is the signed-in user of a request.
 type viewer struct {
@@ -253,7 +265,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", MaxAge: int(ttl / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secureCookie(r)})
-	w.Header().Set("Cache-Control", "no-store")
 	respond(w, r, http.StatusOK, s.meResponse(viewer{user: u, tenant: t, session: sess}))
 	return nil
 }
@@ -306,7 +317,6 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	respond(w, r, http.StatusOK, s.meResponse(v))
 	return nil
 }

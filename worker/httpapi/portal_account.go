@@ -445,7 +445,6 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) error {
 		out.Items = []billing.Item{}
 	}
 	out.MonthlyTotal = core.RoundInvoice(total).StringFixed(2)
-	w.Header().Set("Cache-Control", "no-store")
 	respond(w, r, http.StatusOK, out)
 	return nil
 }

@@ -335,7 +335,6 @@ func (s *Server) getAccountSnapshot(w http.ResponseWriter, r *http.Request) erro
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/vnd.tollgate.account+msgpack")
-	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 	return nil

@@ -325,7 +325,8 @@ func TestSession(t *testing.T) {
 		t.Errorf("session by hash: %v", err)
 	}
 	f.cookies["ann"] = c
-	if w := f.do("ann", "GET", "/v1/me", nil); w.Code != 200 || decodeBody[MeResponse](t, w).User.Email != "ann@acme.example" {
+	if w := f.do("ann", "GET", "/v1/me", nil); w.Code != 200 || decodeBody[MeResponse](t, w).User.Email != "ann@acme.example" ||
+		w.Header().Get("Cache-Control") != "private, no-store" {
 		t.Errorf("me: %d %s", w.Code, w.Body)
 	}
 
