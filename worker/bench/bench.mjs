@@ -21,7 +21,7 @@ function run(name, url, c, extra = []) {
 
 function row(r, ceiling) {
   const ratio = ceiling ? (r.req_per_sec / ceiling).toFixed(2) + "×" : "";
-  return `${r.name.padEnd(26)} c=${r.c}  ${r.req_per_sec.toFixed(0).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2).padStart(6)} ms  p99 ${r.p99_ms.toFixed(2).padStart(6)} ms  errors ${r.errors}  ${ratio}`;
+  return `${r.name.padEnd(26)} c=${r.c}  ${r.req_per_sec.toFixed(0).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2).padStart(6)} ms  p99 ${r.p99_ms.toFixed(2).padStart(6)} ms  errors ${r.errors}  ${ratio}${r.first_error ? "  first error: " + r.first_error.slice(0, 120) : ""}`;
 }
 
 const wasm = readFileSync(join(build, "app.wasm"));

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"log"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,14 +20,22 @@ import (
 // version pointer is re-read at most every deckTTL, and the snapshot of a
 // version is decoded once. It is shared by the API and the Durable Object
 // handlers of one Go instance and safe for concurrent use.
+//
+// No lock is held across I/O: in a Workers isolate one request must never
+// wait for another request's I/O (the runtime cancels it as hung, and work
+// resumed by another request's event runs in that request's context). So
+// when the cached deck is due for a check, one request re-reads it while
+// the others go on with the cached one, and with nothing cached yet every
+// request loads the deck itself.
 type Decks struct {
 	blobs worker.Blobs
 	now   func() time.Time
 
-	mu      sync.Mutex
-	checked time.Time
-	ix      *deck.Index
-	snap    []byte
+	mu         sync.Mutex
+	checked    time.Time
+	refreshing bool
+	ix         *deck.Index
+	snap       []byte
 }
 
 // NewDecks returns a Decks reading from blobs; now nil means time.Now.
@@ -39,12 +48,39 @@ func NewDecks(blobs worker.Blobs, now func() time.Time) *Decks {
 
 // Current returns the index and snapshot bytes of the published deck.
 func (c *Decks) Current(ctx context.Context) (*deck.Index, []byte, error) {
+	now := c.now()
+	c.mu.Lock()
+	ix, snap := c.ix, c.snap
+	fresh := ix != nil && now.Sub(c.checked) < deckTTL && !now.Before(c.checked)
+	if fresh || (ix != nil && c.refreshing) {
+		c.mu.Unlock()
+		return ix, snap, nil
+	}
+	if ix != nil {
+		c.refreshing = true
+	}
+	c.mu.Unlock()
+
+	nix, nsnap, err := c.load(ctx, ix, snap)
+
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.now()
-	if c.ix != nil && now.Sub(c.checked) < deckTTL && !now.Before(c.checked) {
-		return c.ix, c.snap, nil
+	if ix != nil {
+		c.refreshing = false
 	}
+	if err != nil {
+		if ix != nil && core.ErrorCode(err) == core.Internal {
+			log.Printf("deck refresh failed, serving cached version %q: %v", ix.Version(), err)
+			return ix, snap, nil
+		}
+		return nil, nil, err
+	}
+	c.ix, c.snap, c.checked = nix, nsnap, now
+	return nix, nsnap, nil
+}
+
+// load reads the current version and, unless it is cur's, its snapshot.
+func (c *Decks) load(ctx context.Context, cur *deck.Index, curSnap []byte) (*deck.Index, []byte, error) {
 	v, err := c.blobs.Get(ctx, worker.KeyDeckCurrent)
 	if err != nil {
 		if core.ErrorCode(err) == core.NotFound {
@@ -53,9 +89,8 @@ func (c *Decks) Current(ctx context.Context) (*deck.Index, []byte, error) {
 		return nil, nil, err
 	}
 	version := string(v)
-	if c.ix != nil && c.ix.Version() == version {
-		c.checked = now
-		return c.ix, c.snap, nil
+	if cur != nil && cur.Version() == version {
+		return cur, curSnap, nil
 	}
 	snap, err := c.blobs.Get(ctx, worker.DeckKey(version))
 	if err != nil {
@@ -65,7 +100,6 @@ func (c *Decks) Current(ctx context.Context) (*deck.Index, []byte, error) {
 	if err != nil {
 		return nil, nil, core.Errorf(core.Internal, "deck %q snapshot does not decode: %v", version, err)
 	}
-	c.ix, c.snap, c.checked = ix, snap, now
 	return ix, snap, nil
 }
 

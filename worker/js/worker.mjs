@@ -95,11 +95,21 @@ function tooLarge() {
   );
 }
 
+// ANSWER_TIMEOUT bounds how long an event waits for Go: a watchdog that
+// turns a lost answer into an error instead of a request hanging forever.
+const ANSWER_TIMEOUT = 30000;
+
 function call(kind, method, url, headers, body, exec, aux) {
   return new Promise((resolve, reject) => {
-    pending.add(reject);
+    const fail = (e) => { clearTimeout(timer); reject(e); };
+    const timer = setTimeout(() => {
+      pending.delete(fail);
+      reject(new Error("no answer from the Go program within " + ANSWER_TIMEOUT + " ms: " + method + " " + url));
+    }, ANSWER_TIMEOUT);
+    pending.add(fail);
     serve(kind, method, url, headers, body, exec, aux, (status, h, b) => {
-      pending.delete(reject);
+      clearTimeout(timer);
+      pending.delete(fail);
       resolve(new Response(b, { status, headers: parseHeaders(h) }));
     });
   });
@@ -136,6 +146,10 @@ export class Account {
     this.activation = "x-tollgate-activation: " + crypto.randomUUID() + "\n";
   }
   fetch(req) {
-    return handle(OBJECT, req, this.env, this.state, this.state.storage, this.activation);
+    // One event at a time: Go must never make one request wait for another
+    // request's I/O (see worker/glue), so the object serializes here, with
+    // the runtime's own gate, rather than on a Go lock.
+    return this.state.blockConcurrencyWhile(() =>
+      handle(OBJECT, req, this.env, this.state, this.state.storage, this.activation));
   }
 }

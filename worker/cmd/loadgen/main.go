@@ -32,6 +32,7 @@ type Result struct {
 	C         int     `json:"c"`
 	Requests  int     `json:"requests"`
 	Errors    int     `json:"errors"`
+	FirstErr  string  `json:"first_error,omitempty"`
 	ReqPerSec float64 `json:"req_per_sec"`
 	P50ms     float64 `json:"p50_ms"`
 	P99ms     float64 `json:"p99_ms"`
@@ -39,14 +40,14 @@ type Result struct {
 
 func main() {
 	var (
-		target  = flag.String("url", "", "URL to load (loopback only)")
-		method  = flag.String("method", "GET", "HTTP method")
-		body    = flag.String("body", "", "request body; {{n}} is replaced by a per-request counter")
-		name    = flag.String("name", "", "label printed with the result")
-		c       = flag.Int("c", 1, "concurrency")
-		n       = flag.Int("n", 2000, "maximum number of requests")
-		d       = flag.Duration("d", 5*time.Second, "maximum duration")
-		warmup  = flag.Int("warmup", 50, "requests sent before measuring")
+		target   = flag.String("url", "", "URL to load (loopback only)")
+		method   = flag.String("method", "GET", "HTTP method")
+		body     = flag.String("body", "", "request body; {{n}} is replaced by a per-request counter")
+		name     = flag.String("name", "", "label printed with the result")
+		c        = flag.Int("c", 1, "concurrency")
+		n        = flag.Int("n", 2000, "maximum number of requests")
+		d        = flag.Duration("d", 5*time.Second, "maximum duration")
+		warmup   = flag.Int("warmup", 50, "requests sent before measuring")
 		thenURL  = flag.String("then-url", "", "a POST sent after each request (not timed), e.g. to settle it")
 		thenBody = flag.String("then-body", "", "body of the -then-url request; {{n}} as in -body")
 		headers  headerFlags
@@ -68,6 +69,8 @@ func main() {
 		Timeout:   10 * time.Second,
 	}
 	var counter atomic.Int64
+	var firstErr atomic.Value
+	noteErr := func(s string) { firstErr.CompareAndSwap(nil, s) }
 	do := func() (time.Duration, bool) {
 		n := strconv.FormatInt(counter.Add(1), 10)
 		send := func(method, target, body string) (*http.Response, error) {
@@ -82,11 +85,15 @@ func main() {
 		res, err := send(*method, *target, *body)
 		took := time.Since(start)
 		if err != nil {
+			noteErr(err.Error())
 			return took, false
 		}
-		io.Copy(io.Discard, res.Body)
+		rb, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		ok := res.StatusCode < 400
+		if !ok {
+			noteErr(res.Status + " " + string(rb))
+		}
 		if *thenURL != "" {
 			then, err := send("POST", *thenURL, *thenBody)
 			if err != nil {
@@ -141,6 +148,9 @@ func main() {
 	}
 	r := Result{Name: *name, C: *c, Requests: len(lat), Errors: int(errs.Load()),
 		ReqPerSec: float64(len(lat)) / elapsed.Seconds(), P50ms: pct(0.50), P99ms: pct(0.99)}
+	if e, ok := firstErr.Load().(string); ok {
+		r.FirstErr = e
+	}
 	json.NewEncoder(os.Stdout).Encode(r)
 }
 
