@@ -9,6 +9,15 @@
 // in the request's context.Context (see Exec and Storage), so concurrent
 // requests never share mutable state.
 //
+// One rule follows from sharing one Go runtime between the requests of an
+// isolate: a handler must never wait (on a lock, a channel, a singleflight)
+// for I/O that another request started. The runtime would cancel the waiting
+// request as hung, and the goroutine woken by the other request's event
+// would do its own I/O in that request's context. Per-request goroutines
+// that wait only on their own I/O are safe; shared caches refresh without
+// holding locks across I/O; Durable Object events are serialized by the
+// runtime (blockConcurrencyWhile in worker.mjs), not by Go.
+//
 // Outside js/wasm, Serve runs the handlers on a plain net/http server so the
 // same program can be tried natively.
 package glue
