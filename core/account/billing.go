@@ -47,9 +47,10 @@ func (a *Account) BillingItems() []billing.Item {
 
 // InvoiceInput returns the input of the invoice issued at the start of
 // cycle c: the current subscriptions, the pay-as-you-go spend of the
-// calendar month before the one c starts in (PAYG is billed monthly by
-// calendar month, whatever the subscription cycle) and the remainders of
-// annual contracts released during the previous cycle. Mid-cycle changes
+// calendar month before the one c starts in as Overage (PAYG is billed
+// monthly by calendar month, whatever the subscription cycle; Overage is
+// call usage only) and the remainders of annual contracts released during
+// the previous cycle as OneOff charges. Mid-cycle changes
 // (billing.Change) are recorded by the caller, who knows the old and new
 // items; CreditBroughtForward comes from the previous invoice.
 func (a *Account) InvoiceInput(c billing.Cycle) billing.InvoiceInput {
@@ -62,7 +63,7 @@ func (a *Account) InvoiceInput(c billing.Cycle) billing.InvoiceInput {
 	prev := c.Prev()
 	for _, d := range a.dues {
 		if prev.Contains(d.At) {
-			in.Overage = append(in.Overage, billing.Overage{Code: d.Code, Description: d.Description, Amount: d.Amount})
+			in.OneOff = append(in.OneOff, billing.Charge{Code: d.Code, Description: d.Description, Amount: d.Amount})
 		}
 	}
 	return in

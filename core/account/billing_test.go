@@ -30,25 +30,40 @@ func TestInvoiceInput(t *testing.T) {
 	a := busyAccount(t)
 	cycle := billing.MonthlyCycle(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.UTC, 1)
 	in := a.InvoiceInput(cycle)
-	if len(in.Overage) != 2 {
+	// Overage is pay-as-you-go call usage only: November's one 95 s AU
+	// mobile call, 2 × 0.38.
+	if len(in.Overage) != 1 {
 		t.Fatalf("overage %+v", in.Overage)
 	}
-	// November's pay-as-you-go (one 95 s AU mobile call, 2 × 0.38) and the
-	// remainder of the annual number released on 10 November: 2 months + 20/30.
 	if o := in.Overage[0]; o.Code != "payg" || o.Minutes != 2 || !o.Amount.Equal(money("0.76")) {
 		t.Errorf("payg overage %+v", o)
 	}
-	if o := in.Overage[1]; o.Code != "line-local-annual" || !o.Amount.Equal(money("13.33")) {
-		t.Errorf("contract remainder %+v", o)
+	// The remainder of the annual number released on 10 November (2 months
+	// + 20/30) is a one-off charge.
+	if len(in.OneOff) != 1 {
+		t.Fatalf("one-off charges %+v", in.OneOff)
+	}
+	if c := in.OneOff[0]; c.Code != "line-local-annual" || !c.Amount.Equal(money("13.33")) {
+		t.Errorf("contract remainder %+v", c)
 	}
 	inv, err := billing.BuildInvoice(in)
 	must(t, err)
 	if !inv.Total.Equal(money("186.09")) {
 		t.Errorf("invoice total %s, want 186.09 (172 subscriptions + 0.76 + 13.33)", inv.Total)
 	}
-	// The January invoice has no overage left from November.
+	kinds := map[billing.LineKind][]string{}
+	for _, l := range inv.Lines {
+		kinds[l.Kind] = append(kinds[l.Kind], l.Code+" "+l.Amount.StringFixed(2))
+	}
+	if got := fmt.Sprint(kinds[billing.KindOverage]); got != "[payg 0.76]" {
+		t.Errorf("overage lines %s", got)
+	}
+	if got := fmt.Sprint(kinds[billing.KindCharge]); got != "[line-local-annual 13.33]" {
+		t.Errorf("one-off charge lines %s", got)
+	}
+	// The January invoice has no overage or charge left from November.
 	jan := a.InvoiceInput(cycle.Next())
-	if len(jan.Overage) != 0 {
-		t.Errorf("January overage %+v", jan.Overage)
+	if len(jan.Overage) != 0 || len(jan.OneOff) != 0 {
+		t.Errorf("January overage %+v, one-off %+v", jan.Overage, jan.OneOff)
 	}
 }
