@@ -149,6 +149,9 @@ type Portal interface {
 	// their bodies; Invoice returns one with its body or core.NotFound.
 	Invoices(ctx context.Context, tenant string) ([]StoredInvoice, error)
 	Invoice(ctx context.Context, tenant, id string) (StoredInvoice, error)
+	// CreateInvoice stores an issued invoice; one with the same ID or
+	// cycle start is a core.Conflict.
+	CreateInvoice(ctx context.Context, inv StoredInvoice) error
 	// Calls returns the tenant's rated calls started in [from, to), by start.
 	Calls(ctx context.Context, tenant string, from, to time.Time) ([]CDRRecord, error)
 }

@@ -315,6 +315,22 @@ func (d *D1) Invoice(_ context.Context, tenant, id string) (worker.StoredInvoice
 	return storedInvoice(tenant, rows[0]), nil
 }
 
+// CreateInvoice implements worker.Portal.
+func (d *D1) CreateInvoice(_ context.Context, inv worker.StoredInvoice) error {
+	if inv.Tenant == "" || inv.ID == "" || inv.Cycle.IsZero() {
+		return core.Errorf(core.Invalid, "an invoice needs a tenant, an ID and a cycle")
+	}
+	_, err := d.exec(`INSERT INTO invoices (tenant_id, id, cycle_start, cycle_end, total, currency, body, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		inv.Tenant, inv.ID, ts(inv.Cycle.Start), ts(inv.Cycle.End), inv.Total, inv.Currency, string(inv.Body), ts(inv.Issued))
+	if isConstraint(err) {
+		return core.Errorf(core.Conflict, "invoice %q already issued", inv.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("d1 create invoice: %w", err)
+	}
+	return nil
+}
+
 // Calls implements worker.Portal. The cdrs table keeps start times in
 // RFC 3339 UTC to the second.
 func (d *D1) Calls(_ context.Context, tenant string, from, to time.Time) ([]worker.CDRRecord, error) {

@@ -955,3 +955,53 @@ func TestConcurrentIdempotentApply(t *testing.T) {
 		t.Errorf("billing changes = %d, want 1", len(cs))
 	}
 }
+
+func TestIssueInvoices(t *testing.T) {
+	f := newPortalFixture(t)
+	ctx := context.Background()
+	change := PackageChangeRequest{Users: []UserPackages{{User: "cat", Packages: []string{"pkg-global"}}}}
+	w := f.do("ann", "POST", "/v1/packages/apply", change, "Idempotency-Key", "i1")
+	wantStatus(t, w, 200, "")
+	q := decodeBody[PackageChangeResponse](t, w).Quote
+	upNov := decodeBody[InvoiceResponse](t, f.do("max", "GET", "/v1/invoices/upcoming", nil)).Invoice
+
+	f.now = time.Date(2026, 12, 1, 0, 5, 0, 0, time.UTC)
+	f.cookies = map[string]*http.Cookie{} // the sessions expired
+	n, err := f.srv.IssueInvoices(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("IssueInvoices = %d, %v", n, err)
+	}
+	if n, err := f.srv.IssueInvoices(ctx); err != nil || n != 0 {
+		t.Errorf("IssueInvoices again = %d, %v", n, err)
+	}
+	w = f.do("max", "GET", "/v1/invoices/2026-12-01", nil)
+	wantStatus(t, w, 200, "")
+	inv := decodeBody[InvoiceResponse](t, w)
+	if inv.Status != "issued" || !inv.Invoice.Total.Equal(upNov.Total) {
+		t.Errorf("issued %s, previewed %s", inv.Invoice.Total, upNov.Total)
+	}
+	var net decimal.Decimal
+	for _, l := range inv.Invoice.Lines {
+		if l.Kind == billing.KindProrationCredit || l.Kind == billing.KindProrationCharge {
+			net = net.Add(l.Amount)
+		}
+	}
+	if !net.Equal(q.Net) {
+		t.Errorf("prorated lines %s, quoted %s", net, q.Net)
+	}
+	list := decodeBody[struct{ Invoices []InvoiceSummaryJSON }](t, f.do("max", "GET", "/v1/invoices", nil))
+	if len(list.Invoices) != 2 || list.Invoices[0].ID != "upcoming" || list.Invoices[1].ID != "2026-12-01" || list.Invoices[1].Issued == nil {
+		t.Errorf("invoices = %+v", list)
+	}
+	// The next upcoming invoice has no prorated lines: December has no changes.
+	up := decodeBody[InvoiceResponse](t, f.do("max", "GET", "/v1/invoices/upcoming", nil)).Invoice
+	for _, l := range up.Lines {
+		if l.Kind == billing.KindProrationCharge {
+			t.Errorf("January shows November's change again: %+v", l)
+		}
+	}
+	wantStatus(t, f.do("gil", "GET", "/v1/invoices/2026-12-01", nil), 200, "") // globex's own
+	if g := decodeBody[InvoiceResponse](t, f.do("gil", "GET", "/v1/invoices/2026-12-01", nil)); g.Invoice.Total.Equal(inv.Invoice.Total) {
+		t.Error("globex sees acme's invoice")
+	}
+}

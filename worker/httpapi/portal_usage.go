@@ -174,34 +174,12 @@ type InvoiceResponse struct {
 	Invoice  billing.Invoice `json:"invoice"`
 }
 
-// upcoming builds the invoice to be issued at the start of the next cycle:
-// the current subscriptions, this cycle's changes prorated, this month's
-// pay-as-you-go spend and released contracts' remainders, less any credit
-// carried by the last issued invoice.
+// upcoming builds the invoice to be issued at the start of the next cycle
+// as things stand: the current subscriptions, this cycle's changes
+// prorated, this month's pay-as-you-go spend and released contracts'
+// remainders, less any credit carried by the last issued invoice.
 func (s *Server) upcoming(r *http.Request, tenant string, a *account.Account) (billing.Invoice, error) {
-	ctx := r.Context()
-	cyc := accountCycle(a, s.now())
-	in := a.InvoiceInput(cyc.Next())
-	changes, err := s.cfg.Portal.Store.BillingChanges(ctx, tenant, cyc.Start, cyc.End)
-	if err != nil {
-		return billing.Invoice{}, err
-	}
-	in.Changes = changes
-	list, err := s.cfg.Portal.Store.Invoices(ctx, tenant)
-	if err != nil {
-		return billing.Invoice{}, err
-	}
-	if len(list) > 0 {
-		last, err := s.cfg.Portal.Store.Invoice(ctx, tenant, list[0].ID)
-		if err != nil {
-			return billing.Invoice{}, err
-		}
-		var inv billing.Invoice
-		if err := json.Unmarshal(last.Body, &inv); err == nil {
-			in.CreditBroughtForward = inv.CarriedForward
-		}
-	}
-	return billing.BuildInvoice(in)
+	return s.buildInvoice(r.Context(), tenant, a, accountCycle(a, s.now()).Next())
 }
 
 func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request) error {

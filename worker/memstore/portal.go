@@ -238,11 +238,21 @@ func (p *Portal) Notifications(_ context.Context, tenant string, limit int) ([]w
 	return out, nil
 }
 
-// AddInvoice stores an issued invoice (the cron's job; for tests).
-func (p *Portal) AddInvoice(inv worker.StoredInvoice) {
+// CreateInvoice implements worker.Portal.
+func (p *Portal) CreateInvoice(_ context.Context, inv worker.StoredInvoice) error {
+	if inv.Tenant == "" || inv.ID == "" || inv.Cycle.IsZero() {
+		return core.Errorf(core.Invalid, "an invoice needs a tenant, an ID and a cycle")
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	for _, o := range p.invoices {
+		if o.Tenant == inv.Tenant && (o.ID == inv.ID || o.Cycle.Start.Equal(inv.Cycle.Start)) {
+			return core.Errorf(core.Conflict, "invoice %q already issued", inv.ID)
+		}
+	}
+	inv.Body = slices.Clone(inv.Body)
 	p.invoices = append(p.invoices, inv)
+	return nil
 }
 
 // Invoices implements worker.Portal.

@@ -195,6 +195,26 @@ func Portal(t T, p worker.Portal, tenant, unique string) {
 	if _, err := p.Invoice(ctx, tenant, "no-such-invoice"); core.ErrorCode(err) != core.NotFound {
 		t.Errorf("Invoice(missing) = %v, want not_found", err)
 	}
+	novCycle := billing.MonthlyCycle(at, time.UTC, 1)
+	for i, c := range []billing.Cycle{novCycle, novCycle.Next()} {
+		inv := worker.StoredInvoice{Tenant: tenant, ID: "inv-" + unique + "-" + string(rune('a'+i)), Cycle: c, Total: "12.50", Currency: "USD",
+			Body: []byte(`{"total":"12.50"}`), Issued: c.Start.Add(time.Minute)}
+		if err := p.CreateInvoice(ctx, inv); err != nil {
+			t.Fatalf("CreateInvoice: %v", err)
+		}
+	}
+	dup := worker.StoredInvoice{Tenant: tenant, ID: "inv-" + unique + "-z", Cycle: novCycle, Total: "1", Currency: "USD", Body: []byte("{}"), Issued: at}
+	if err := p.CreateInvoice(ctx, dup); core.ErrorCode(err) != core.Conflict {
+		t.Errorf("CreateInvoice(same cycle) = %v, want conflict", err)
+	}
+	is, _ := p.Invoices(ctx, tenant)
+	if len(is) != 2 || is[0].ID != "inv-"+unique+"-b" || !is[0].Cycle.Start.Equal(novCycle.End) || is[0].Total != "12.50" || len(is[0].Body) != 0 {
+		t.Errorf("Invoices = %+v", is)
+	}
+	if inv, err := p.Invoice(ctx, tenant, "inv-"+unique+"-a"); err != nil || string(inv.Body) != `{"total":"12.50"}` ||
+		!inv.Cycle.End.Equal(novCycle.End) || !inv.Issued.Equal(novCycle.Start.Add(time.Minute)) {
+		t.Errorf("Invoice = %+v, %v", inv, err)
+	}
 
 	// Rated calls by start time.
 	cdrs, ok := p.(worker.CDRs)
