@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/tinylib/msgp/msgp"
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/billing"
@@ -1003,5 +1004,32 @@ func TestIssueInvoices(t *testing.T) {
 	wantStatus(t, f.do("gil", "GET", "/v1/invoices/2026-12-01", nil), 200, "") // globex's own
 	if g := decodeBody[InvoiceResponse](t, f.do("gil", "GET", "/v1/invoices/2026-12-01", nil)); g.Invoice.Total.Equal(inv.Invoice.Total) {
 		t.Error("globex sees acme's invoice")
+	}
+}
+
+// TestPortalMsgpack: portal bodies and answers in MessagePack, relayed
+// writes included.
+func TestPortalMsgpack(t *testing.T) {
+	f := newPortalFixture(t)
+	f.signIn("ann")
+	body := msgp.AppendMapHeader(nil, 1)
+	body = msgp.AppendString(body, "cap")
+	body = msgp.AppendString(body, "60")
+	w := f.do("ann", "PATCH", "/v1/account/settings", body, "Content-Type", mediaMsgpack, "Accept", mediaMsgpack)
+	wantStatus(t, w, 200, "")
+	if ct := w.Header().Get("Content-Type"); ct != mediaMsgpack {
+		t.Fatalf("content type %q", ct)
+	}
+	j, err := msgpackToJSON(w.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st SettingsJSON
+	if err := json.Unmarshal(j, &st); err != nil || st.Cap != "60.00" {
+		t.Errorf("settings = %+v, %v", st, err)
+	}
+	w = f.do("ann", "GET", "/v1/account", nil, "Accept", mediaMsgpack)
+	if w.Code != 200 || w.Header().Get("Content-Type") != mediaMsgpack {
+		t.Errorf("GET account as msgpack: %d %s", w.Code, w.Header().Get("Content-Type"))
 	}
 }
