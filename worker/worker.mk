@@ -31,6 +31,7 @@ test-worker: node-deps worker-build
 	node --test --test-concurrency=1 worker/test/
 
 bench-worker: node-deps worker-build
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x ./worker/httpapi/
 	node worker/bench/bench.mjs
 
 run-worker: node-deps worker-build

@@ -24,7 +24,7 @@ type carrierFixture struct {
 	object   *Object
 }
 
-func newCarrierFixture(t *testing.T) *carrierFixture {
+func newCarrierFixture(t testing.TB) *carrierFixture {
 	t.Helper()
 	f := newFixture(t)
 	cf := &carrierFixture{fixture: f, accounts: memstore.NewAccounts()}
