@@ -134,7 +134,7 @@ func DecodeSnapshot(b []byte) (*Index, error) {
 		ix.prefixes[i] = prefix
 		ix.recs[i] = rec{from: ix.instantOf(sr.From), to: ix.instantOf(sr.To), place: int32(sr.Place), tariff: int32(sr.Tariff), kind: Kind(sr.Kind)}
 	}
-	ix.buildTrie()
+	ix.buildLookup()
 	return ix, nil
 }
 

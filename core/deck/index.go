@@ -14,19 +14,39 @@ import (
 // and safe for concurrent use. Build one with NewIndex or DecodeSnapshot; the
 // zero Index is an empty deck.
 //
-// It is a compact digit trie in one slice: a 16-byte node holds a bit mask
-// of the digits that have a child and the position of its first child (the
-// children of a node are contiguous, ordered by digit), its rows, and a link
-// up to the nearest shorter prefix that has rows. For decks of topMinRows
-// rows or more, a table indexed by the first topDigits digits jumps straight
-// to the node at that depth. A lookup walks down to the deepest node on the
-// digits' path, then checks the effective range of that prefix's rows,
-// falling back up the links when none is in force.
+// # Design
+//
+// A lookup is bound by memory latency, not by arithmetic: on a 100,000-prefix
+// deck the structures do not fit in the L2 cache, and every load that depends
+// on an earlier one costs a cache miss. A digit trie costs one dependent miss
+// per digit of the prefix (or per level after a jump table); this index costs
+// about two, whatever the prefix length:
+//
+//   - lens has one bit per prefix length present in the deck. For decks of
+//     topMinRows rows or more, top refines it per topDigits-digit start: for
+//     each 5-digit string x, the lengths of the prefixes that can match a
+//     number starting with x (the prefixes of x, and the longer prefixes
+//     starting with x). top is 200 KB and mostly stays in cache.
+//   - slots is an open-addressing hash table (linear probing, load ≤ 1/2,
+//     16-byte slots, four to a cache line) of the distinct prefixes, keyed by
+//     the prefix as a number with a leading 1 (10^len + value), so that every
+//     digit string has its own key. A slot holds the prefix's last row (the
+//     latest effective range) and that row's effective range as positions in
+//     instants, a small table that stays in cache.
+//
+// Find reads the digits once into the keys of all their prefixes, then
+// probes the lengths of the mask from the longest down. The probes do not
+// depend on each other, so the processor overlaps their misses; the first
+// hit whose last row is in force is the answer, without touching the rows.
+// When that row is not in force (an older or a future-dated price), Find
+// checks the prefix's earlier rows in recs (rec.run counts them) and then
+// goes on with shorter lengths, which is exactly the definition.
 //
 // Rows are kept in a compact form (20 bytes, with destinations, tariffs and
-// effective times in small shared tables) so that a lookup touches little memory; Lookup
-// rebuilds a Row from it without allocating, and Deck builds the full rows
-// only when first asked (a decoded snapshot never needs them to answer).
+// effective times in small shared tables). Find returns a RowRef, a handle
+// whose accessors read one field each; Lookup materializes the whole Row from
+// it without allocating, and Deck builds the full rows only when first asked
+// (a decoded snapshot never needs them to answer).
 type Index struct {
 	version, currency string
 	prefixes          []string  // row prefixes, sorted, then by effective date
@@ -35,34 +55,52 @@ type Index struct {
 	instantIndex      map[int64]int32
 	places            []place  // distinct destinations
 	tariffs           []Tariff // distinct tariffs, compiled
-	nodes             []node   // nodes[0] is the root (the empty prefix)
-	top               []int32  // nil, or the node reached by each topDigits-digit string
+
+	lens      uint16   // bit l: some prefix has l digits
+	top       []uint16 // nil, or for each topDigits-digit string the lengths that may match it
+	topDigits uint8    // 0 (no top), 5 or 6
+	slots     []slot   // hash table of the distinct prefixes; len is a power of two
+	shift     uint8    // 64 - log2(len(slots))
 
 	deckOnce sync.Once
 	deck     *Deck
 }
 
 const (
-	topDigits  = 5
-	topMinRows = 2048
+	topMinRows     = 2048
+	topWideMinRows = 65536
 )
-
-// node is 16 bytes: four to a cache line.
-type node struct {
-	first int32  // position of the child of the lowest digit in meta's mask
-	lo    int32  // rows lo..lo+count-1 have this node's prefix
-	up    int32  // nearest proper ancestor with rows, or -1
-	meta  uint16 // bits 0-9: digits with a child; bits 12-15: depth (prefix length)
-	count uint16 // number of rows with this prefix
-}
-
-func (n *node) depth() int { return int(n.meta >> 12) }
 
 // rec is the compact form of a row (20 bytes).
 type rec struct {
 	from, to      int32 // effective range [from, to), positions in Index.instants
 	place, tariff int32 // positions in Index.places and Index.tariffs
 	kind          Kind
+	run           uint16 // rows of the same prefix before this one
+}
+
+// slot is one entry of the prefix hash table (16 bytes).
+type slot struct {
+	key      uint64 // prefixKey of the prefix; 0 = empty
+	row      int32  // the prefix's last row
+	from, to uint16 // the row's effective range in Index.instants; noRange if it does not fit
+}
+
+// noRange is the from and to of a slot whose row's range does not fit in
+// 16 bits: never in force, so Find checks the row itself.
+const noRangeFrom, noRangeTo = 1, 0
+
+// hashMul is 2^64 divided by the golden ratio (Fibonacci hashing).
+const hashMul = 0x9E3779B97F4A7C15
+
+// prefixKey returns the hash key of a digit string of at most 15 digits:
+// its value with a leading 1, so that "1" and "01" differ.
+func prefixKey(p string) uint64 {
+	k := uint64(1)
+	for i := 0; i < len(p); i++ {
+		k = k*10 + uint64(p[i]-'0')
+	}
+	return k
 }
 
 // instant is an effective time both as Unix seconds (to compare) and as
@@ -152,19 +190,86 @@ func NewIndex(d *Deck) (*Index, error) {
 		ix.prefixes[i] = r.Prefix
 		ix.recs[i] = rec{from: ix.instantOf(fromUnix(r)), to: ix.instantOf(toUnix(r)), place: pi, tariff: ti, kind: r.Kind}
 	}
-	ix.buildTrie()
+	ix.buildLookup()
 	return ix, nil
 }
 
-// buildTrie builds the trie over the sorted prefixes.
-func (ix *Index) buildTrie() {
+// buildLookup builds the lookup structures (lens, top, slots) over the
+// sorted prefixes and recs, and sets rec.run.
+func (ix *Index) buildLookup() {
 	ix.instantOf(0)       // makes sure the open bounds exist, even for an empty deck
 	ix.instantIndex = nil // only needed while building
-	ix.nodes = make([]node, 1, len(ix.prefixes)*2+1)
-	ix.build(0, 0, int32(len(ix.prefixes)), 0, -1)
-	if len(ix.prefixes) >= topMinRows {
-		ix.top = make([]int32, pow10(topDigits))
-		ix.fillTop(0, 0, 0)
+	prefixes := ix.prefixes
+	distinct := 0
+	for i, p := range prefixes {
+		if i > 0 && p == prefixes[i-1] {
+			ix.recs[i].run = ix.recs[i-1].run + 1
+			continue
+		}
+		distinct++
+		ix.lens |= 1 << len(p)
+	}
+	size, shift := 8, uint8(61)
+	for size < 2*distinct {
+		size, shift = size*2, shift-1
+	}
+	ix.slots, ix.shift = make([]slot, size), shift
+	mask := uint64(size - 1)
+	for i, p := range prefixes {
+		if i+1 < len(prefixes) && prefixes[i+1] == p {
+			continue // the slot holds the prefix's last row
+		}
+		r := &ix.recs[i]
+		s := slot{key: prefixKey(p), row: int32(i), from: noRangeFrom, to: noRangeTo}
+		if r.from <= math.MaxUint16 && r.to <= math.MaxUint16 {
+			s.from, s.to = uint16(r.from), uint16(r.to)
+		}
+		h := s.key * hashMul >> ix.shift
+		for ix.slots[h].key != 0 {
+			h = (h + 1) & mask
+		}
+		ix.slots[h] = s
+	}
+	ix.buildTop(topDigitsFor(len(prefixes)))
+}
+
+// topDigitsFor returns the width of the top table for a deck of n rows:
+// none for small decks, whose slots stay in cache anyway, 5 digits (200 KB)
+// from topMinRows rows and 6 digits (2 MB) from topWideMinRows rows, where
+// a 6-digit start nearly always leaves one or two lengths to probe.
+func topDigitsFor(n int) int {
+	switch {
+	case n >= topWideMinRows:
+		return 6
+	case n >= topMinRows:
+		return 5
+	}
+	return 0
+}
+
+// buildTop sets ix.top for d-digit starts (none if d is 0).
+func (ix *Index) buildTop(d int) {
+	ix.top, ix.topDigits = nil, 0
+	if d == 0 {
+		return
+	}
+	ix.top, ix.topDigits = make([]uint16, pow10(d)), uint8(d)
+	prefixes := ix.prefixes
+	for i, p := range prefixes {
+		if i > 0 && p == prefixes[i-1] {
+			continue
+		}
+		if len(p) >= d {
+			ix.top[prefixKey(p[:d])-uint64(len(ix.top))] |= 1 << len(p)
+			continue
+		}
+		// Every d-digit string starting with p: at most 10^d writes per
+		// prefix length, as distinct prefixes of one length do not overlap.
+		span := pow10(d - len(p))
+		lo := int(prefixKey(p)-uint64(pow10(len(p)))) * span
+		for x := lo; x < lo+span; x++ {
+			ix.top[x] |= 1 << len(p)
+		}
 	}
 }
 
@@ -176,128 +281,166 @@ func pow10(n int) int {
 	return p
 }
 
-// build fills in node n, whose prefix is the first depth digits of the
-// prefixes[a:b] (all of them share it), and then its subtree; up is the
-// nearest proper ancestor with rows.
-func (ix *Index) build(n, a, b int32, depth int, up int32) {
-	prefixes := ix.prefixes
-	lo := a
-	for a < b && len(prefixes[a]) == depth { // sorted: the prefix itself comes first
-		a++
-	}
-	nd := &ix.nodes[n]
-	nd.lo, nd.count, nd.up, nd.meta = lo, uint16(a-lo), up, uint16(depth)<<12
-	if a > lo {
-		up = n
-	}
-	if a == b {
-		return
-	}
-	// One child per distinct next digit, allocated as one block.
-	var mask uint16
-	for i := a; i < b; i++ {
-		mask |= 1 << (prefixes[i][depth] - '0')
-	}
-	first := int32(len(ix.nodes))
-	nd.first, nd.meta = first, nd.meta|mask
-	for range bits.OnesCount16(mask) {
-		ix.nodes = append(ix.nodes, node{})
-	}
-	child := first
-	for i := a; i < b; child++ {
-		c := prefixes[i][depth]
-		j := i + 1
-		for j < b && prefixes[j][depth] == c {
-			j++
-		}
-		ix.build(child, i, j, depth+1, up)
-		i = j
-	}
+// RowRef refers to one row of an Index: Find returns it. Its accessors each
+// read one field, so a caller that needs only the tariff or the kind does not
+// pay for a whole Row. The zero RowRef refers to no row: its accessors return
+// zero values. A RowRef is small and comparable.
+type RowRef struct {
+	ix *Index
+	i  int32
 }
 
-// fillTop sets top[x] for the topDigits-digit strings x starting with the
-// depth digits of v to the deepest node on their path, from node k down.
-func (ix *Index) fillTop(k int32, depth, v int) {
-	if depth == topDigits {
-		ix.top[v] = k
-		return
+// IsValid reports whether r refers to a row.
+func (r RowRef) IsValid() bool { return r.ix != nil }
+
+// Row returns the whole row: equal to the deck's (Row.Equal), effective
+// times in UTC. It does not allocate.
+func (r RowRef) Row() Row {
+	if r.ix == nil {
+		return Row{}
 	}
-	n := ix.nodes[k]
-	child := n.first
-	for c := 0; c < 10; c++ {
-		w := v*10 + c
-		if n.meta&(1<<c) != 0 {
-			ix.fillTop(child, depth+1, w)
-			child++
-			continue
-		}
-		span := pow10(topDigits - depth - 1)
-		for x := w * span; x < (w+1)*span; x++ {
-			ix.top[x] = k
-		}
+	ix := r.ix
+	c := &ix.recs[r.i]
+	p := &ix.places[c.place]
+	return Row{Prefix: ix.prefixes[r.i], Destination: p.destination, Country: p.country, Kind: c.kind,
+		Tariff: ix.tariffs[c.tariff], EffectiveFrom: ix.instants[c.from].t, EffectiveTo: ix.instants[c.to].t}
+}
+
+// Prefix returns the row's prefix.
+func (r RowRef) Prefix() string {
+	if r.ix == nil {
+		return ""
 	}
+	return r.ix.prefixes[r.i]
+}
+
+// Destination returns the row's destination name.
+func (r RowRef) Destination() string {
+	if r.ix == nil {
+		return ""
+	}
+	return r.ix.places[r.ix.recs[r.i].place].destination
+}
+
+// Country returns the row's ISO country code ("" for non-geographic codes).
+func (r RowRef) Country() string {
+	if r.ix == nil {
+		return ""
+	}
+	return r.ix.places[r.ix.recs[r.i].place].country
+}
+
+// Kind returns the row's number kind.
+func (r RowRef) Kind() Kind {
+	if r.ix == nil {
+		return KindOther
+	}
+	return r.ix.recs[r.i].kind
+}
+
+// Tariff returns the row's tariff (compiled, shared: do not modify its
+// Tiers).
+func (r RowRef) Tariff() Tariff {
+	if r.ix == nil {
+		return Tariff{}
+	}
+	return r.ix.tariffs[r.ix.recs[r.i].tariff]
+}
+
+// EffectiveFrom returns the first instant the row is in force, in UTC; zero
+// means always.
+func (r RowRef) EffectiveFrom() time.Time {
+	if r.ix == nil {
+		return time.Time{}
+	}
+	return r.ix.instants[r.ix.recs[r.i].from].t
+}
+
+// EffectiveTo returns the first instant the row is no longer in force, in
+// UTC; zero means open-ended.
+func (r RowRef) EffectiveTo() time.Time {
+	if r.ix == nil {
+		return time.Time{}
+	}
+	return r.ix.instants[r.ix.recs[r.i].to].t
 }
 
 // Lookup returns the row of the longest prefix of digits that has a row in
 // force at `at` (see Row.InForce). digits is an E.164 number without "+" (as
 // e164.Number.Digits returns); lookup stops at the first non-digit. It does
-// not allocate. The row equals the deck's (Row.Equal); its effective times
-// are in UTC and its Prefix shares memory with digits.
+// not allocate. The row equals the deck's (Row.Equal) and its effective
+// times are in UTC. Lookup is Find followed by RowRef.Row.
 func (ix *Index) Lookup(digits string, at time.Time) (Row, bool) {
-	i, depth := ix.find(digits, at.Unix())
-	if i < 0 {
-		return Row{}, false
-	}
-	r := &ix.recs[i]
-	p := &ix.places[r.place]
-	return Row{Prefix: digits[:depth], Destination: p.destination, Country: p.country, Kind: r.kind,
-		Tariff: ix.tariffs[r.tariff], EffectiveFrom: ix.instants[r.from].t, EffectiveTo: ix.instants[r.to].t}, true
+	r, ok := ix.Find(digits, at)
+	return r.Row(), ok
 }
 
-// find returns the position of the matching row and its prefix length, or
-// -1.
-func (ix *Index) find(digits string, t int64) (int32, int) {
-	nodes := ix.nodes
-	if len(nodes) == 0 { // the zero Index: an empty deck
-		return -1, 0
+// Find is Lookup without building the Row: it returns a handle to the row
+// of the longest prefix of digits in force at `at`, or the zero RowRef and
+// false. It does not allocate. This is the hot path; see Index for the
+// design.
+func (ix *Index) Find(digits string, at time.Time) (RowRef, bool) {
+	if i := ix.find(digits, at.Unix()); i >= 0 {
+		return RowRef{ix, i}, true
 	}
-	k, i := int32(0), 0
-	if ix.top != nil && len(digits) >= topDigits {
-		v := 0
-		for j := 0; j < topDigits; j++ {
-			c := digits[j] - '0'
-			if c > 9 {
-				v = -1
-				break
-			}
-			v = v*10 + int(c)
-		}
-		if v >= 0 {
-			k = ix.top[v]
-			i = nodes[k].depth()
-		}
-	}
-	for ; i < len(digits); i++ {
+	return RowRef{}, false
+}
+
+// find returns the position of the matching row at Unix time t, or -1.
+func (ix *Index) find(digits string, t int64) int32 {
+	// keys[l] is the key of the first l digits, up to the longest prefix
+	// length of the deck: later digits cannot matter.
+	var keys [MaxPrefixDigits + 1]uint64
+	n := min(len(digits), bits.Len16(ix.lens)-1)
+	k := uint64(1)
+	for i := 0; i < n; i++ {
 		c := digits[i] - '0'
-		n := &nodes[k]
-		if c > 9 || n.meta&(1<<c) == 0 {
+		if c > 9 {
+			n = i
 			break
 		}
-		k = n.first + int32(bits.OnesCount16(n.meta&(1<<c-1)))
+		k = k*10 + uint64(c)
+		keys[i+1] = k
 	}
-	if nodes[k].count == 0 {
-		k = nodes[k].up
+	lens := ix.lens
+	if d := int(ix.topDigits); d != 0 && n >= d {
+		lens = ix.top[keys[d]-uint64(len(ix.top))] // the key is 10^d + the first d digits
 	}
-	for k >= 0 {
-		n := &nodes[k]
-		for j := n.lo; j < n.lo+int32(n.count); j++ {
-			if r := &ix.recs[j]; ix.instants[r.from].unix <= t && t < ix.instants[r.to].unix {
-				return j, n.depth()
+	lens &= uint16(1<<(n+1) - 1) // no prefix longer than the digits
+	slots, instants := ix.slots, ix.instants
+	mask := uint64(len(slots) - 1)
+	for lens != 0 {
+		l := bits.Len16(lens) - 1
+		lens &^= 1 << l
+		key := keys[l]
+		for h := key * hashMul >> ix.shift; ; h = (h + 1) & mask {
+			s := &slots[h]
+			if s.key == key {
+				if instants[s.from].unix <= t && t < instants[s.to].unix {
+					return s.row // the common case: no row touched
+				}
+				if j := ix.inForce(s.row, t); j >= 0 {
+					return j
+				}
+				break
+			}
+			if s.key == 0 {
+				break
 			}
 		}
-		k = n.up
 	}
-	return -1, 0
+	return -1
+}
+
+// inForce returns the row in force at t among row i and the earlier rows of
+// its prefix, or -1.
+func (ix *Index) inForce(i int32, t int64) int32 {
+	for j := i; j >= i-int32(ix.recs[i].run); j-- {
+		if r := &ix.recs[j]; ix.instants[r.from].unix <= t && t < ix.instants[r.to].unix {
+			return j
+		}
+	}
+	return -1
 }
 
 // Deck returns the index's deck: rows sorted by prefix and effective date,
@@ -307,19 +450,11 @@ func (ix *Index) Deck() *Deck {
 	ix.deckOnce.Do(func() {
 		d := &Deck{Version: ix.version, Currency: ix.Currency(), Rows: make([]Row, len(ix.recs))}
 		for i := range ix.recs {
-			d.Rows[i] = ix.row(int32(i))
+			d.Rows[i] = RowRef{ix, int32(i)}.Row()
 		}
 		ix.deck = d
 	})
 	return ix.deck
-}
-
-// row rebuilds row i from its compact form.
-func (ix *Index) row(i int32) Row {
-	r := &ix.recs[i]
-	p := &ix.places[r.place]
-	return Row{Prefix: ix.prefixes[i], Destination: p.destination, Country: p.country, Kind: r.kind,
-		Tariff: ix.tariffs[r.tariff], EffectiveFrom: ix.instants[r.from].t, EffectiveTo: ix.instants[r.to].t}
 }
 
 // Version returns the deck version.

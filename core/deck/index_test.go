@@ -70,23 +70,63 @@ func randomTime(r *rand.Rand) time.Time {
 	return t2026.Add(time.Duration(r.Int64N(int64(500*24*time.Hour))) - 24*time.Hour).Truncate(time.Second).Add(time.Duration(r.IntN(2)) * 500 * time.Millisecond)
 }
 
+// indexVariants returns indexes of d exercising each lookup path: no top
+// table, 5- and 6-digit top tables, and every slot sent to the slow path
+// (as when effective times do not fit a slot).
+func indexVariants(t testing.TB, d *Deck) map[string]*Index {
+	t.Helper()
+	vs := map[string]*Index{}
+	for _, name := range []string{"top0", "top5", "top6", "slow-slots"} {
+		ix, err := NewIndex(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch name {
+		case "top0":
+			ix.buildTop(0)
+		case "top5":
+			ix.buildTop(5)
+		case "top6":
+			ix.buildTop(6)
+		case "slow-slots":
+			for i := range ix.slots {
+				ix.slots[i].from, ix.slots[i].to = noRangeFrom, noRangeTo
+			}
+		}
+		vs[name] = ix
+	}
+	return vs
+}
+
+// checkAgainstSlow compares Lookup and Find with lookupSlow.
+func checkAgainstSlow(t *testing.T, name string, ix *Index, d *Deck, digits string, at time.Time) {
+	t.Helper()
+	got, ok := ix.Lookup(digits, at)
+	want, wok := lookupSlow(d, digits, at)
+	if ok != wok || !got.Equal(want) {
+		t.Fatalf("%s: Lookup(%q, %s) = %+v %v, slow %+v %v", name, digits, at, got, ok, want, wok)
+	}
+	ref, fok := ix.Find(digits, at)
+	if fok != wok || ref.IsValid() != wok || !ref.Row().Equal(want) || ref.Prefix() != want.Prefix ||
+		ref.Destination() != want.Destination || ref.Country() != want.Country || ref.Kind() != want.Kind ||
+		!ref.Tariff().Equal(want.Tariff) || !ref.EffectiveFrom().Equal(want.EffectiveFrom) || !ref.EffectiveTo().Equal(want.EffectiveTo) {
+		t.Fatalf("%s: Find(%q, %s) = %+v %v, slow %+v %v", name, digits, at, ref.Row(), fok, want, wok)
+	}
+}
+
 func TestIndexMatchesSlow(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	// Enough rows for the index to use its jump table (topMinRows).
 	n, queries := 3000, 20000
 	if runtime.GOARCH == "wasm" {
-		n, queries = topMinRows+50, 3000
+		n, queries = 1000, 3000
 	}
 	d := randomDeck(r, n)
-	ix, err := NewIndex(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ix.top == nil {
-		t.Fatal("the jump table is not used")
+	vs := indexVariants(t, d)
+	if ix, _ := NewIndex(d); n >= topMinRows && (ix.topDigits != 5 || len(ix.top) != 100_000) {
+		t.Fatalf("a %d-row deck has a %d-digit top table", len(d.Rows), ix.topDigits)
 	}
 	for i := 0; i < queries; i++ {
-		digits := randomDigits(r, r.IntN(12))
+		digits := randomDigits(r, r.IntN(16))
 		if r.IntN(20) == 0 {
 			digits += "x1"
 		}
@@ -98,11 +138,25 @@ func TestIndexMatchesSlow(t *testing.T) {
 				at = row.EffectiveTo
 			}
 		}
-		got, ok := ix.Lookup(digits, at)
-		want, wok := lookupSlow(d, digits, at)
-		if ok != wok || !got.Equal(want) {
-			t.Fatalf("Lookup(%q, %s) = %+v %v, slow %+v %v", digits, at, got, ok, want, wok)
+		for name, ix := range vs {
+			checkAgainstSlow(t, name, ix, d, digits, at)
 		}
+	}
+}
+
+func TestTopDigitsFor(t *testing.T) {
+	for _, tt := range []struct{ rows, want int }{{0, 0}, {topMinRows - 1, 0}, {topMinRows, 5}, {topWideMinRows - 1, 5}, {topWideMinRows, 6}, {MaxRows, 6}} {
+		if got := topDigitsFor(tt.rows); got != tt.want {
+			t.Errorf("topDigitsFor(%d) = %d, want %d", tt.rows, got, tt.want)
+		}
+	}
+}
+
+func TestZeroRowRef(t *testing.T) {
+	var r RowRef
+	if r.IsValid() || r.Prefix() != "" || r.Destination() != "" || r.Country() != "" || r.Kind() != KindOther ||
+		!r.EffectiveFrom().IsZero() || !r.EffectiveTo().IsZero() || len(r.Tariff().Tiers) != 0 || !r.Row().Equal(Row{}) {
+		t.Error("the zero RowRef refers to a row")
 	}
 }
 
@@ -197,6 +251,13 @@ func TestLookupAllocs(t *testing.T) {
 	if allocs != 0 || row.Prefix != "614" {
 		t.Errorf("Lookup: %v allocations, prefix %q", allocs, row.Prefix)
 	}
+	var ref RowRef
+	allocs = testing.AllocsPerRun(100, func() {
+		ref, _ = ix.Find("61412345678", at)
+	})
+	if allocs != 0 || ref.Prefix() != "614" {
+		t.Errorf("Find: %v allocations, prefix %q", allocs, ref.Prefix())
+	}
 	tr := row.Tariff
 	budget := m("12.5")
 	allocs = testing.AllocsPerRun(100, func() { _ = tr.MaxSeconds(budget) })
@@ -206,23 +267,19 @@ func TestLookupAllocs(t *testing.T) {
 }
 
 func FuzzLookup(f *testing.F) {
-	d := randomDeck(rand.New(rand.NewPCG(9, 10)), topMinRows+100)
-	ix, err := NewIndex(d)
-	if err != nil {
-		f.Fatal(err)
-	}
+	d := randomDeck(rand.New(rand.NewPCG(9, 10)), 500)
+	vs := indexVariants(f, d)
 	f.Add("0123012", int64(0))
 	f.Add("2", int64(86400*200))
 	f.Add("31x", int64(-86400))
+	f.Add("0123012301230123", int64(86400))
 	for _, r := range d.Rows[:20] {
 		f.Add(r.Prefix+"5", fromUnix(&r)-t2026.Unix())
 	}
 	f.Fuzz(func(t *testing.T, digits string, offset int64) {
 		at := t2026.Add(time.Duration(offset%(1<<40)) * time.Second)
-		got, ok := ix.Lookup(digits, at)
-		want, wok := lookupSlow(d, digits, at)
-		if ok != wok || !got.Equal(want) {
-			t.Fatalf("Lookup(%q, %s) = %q %v, slow %q %v", digits, at, got.Prefix, ok, want.Prefix, wok)
+		for name, ix := range vs {
+			checkAgainstSlow(t, name, ix, d, digits, at)
 		}
 	})
 }
