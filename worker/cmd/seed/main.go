@@ -106,11 +106,13 @@ func run(out, deckPath string) error {
 	if err := writeJSON(filepath.Join(out, "keys.json"), keys); err != nil {
 		return err
 	}
+	accounts := map[string]*account.Account{}
 	for _, t := range tenants {
 		a, err := demoAccount(t)
 		if err != nil {
 			return fmt.Errorf("account %s: %w", t.ID, err)
 		}
+		accounts[t.ID] = a
 		b, err := a.EncodeSnapshot()
 		if err != nil {
 			return err
@@ -158,6 +160,28 @@ func run(out, deckPath string) error {
 		}
 		fmt.Fprintf(&sql, "INSERT OR REPLACE INTO users (tenant_id, id, email, name, role, password_hash, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s);\n",
 			q(u.tenant), q(u.id), q(u.email), q(u.name), q(u.role), q(h), at)
+	}
+	// The ledger's view of the seeded accounts: numbers with their
+	// contracts, and subscriptions.
+	for _, t := range tenants {
+		a := accounts[t.ID]
+		for _, l := range a.Lines() {
+			end := "NULL"
+			if !l.Contract.End.IsZero() {
+				end = q(l.Contract.End.UTC().Format(time.RFC3339))
+			}
+			user := "NULL"
+			if l.User != "" {
+				user = q(l.User)
+			}
+			fmt.Fprintf(&sql, "INSERT OR REPLACE INTO numbers (tenant_id, number, user_id, contract, contract_start, contract_end) VALUES (%s, %s, %s, %s, %s, %s);\n",
+				q(t.ID), q(l.Number), user, q(string(l.Contract.Term)), q(l.Contract.Start.UTC().Format(time.RFC3339)), end)
+		}
+		for i, sub := range a.Subscriptions() {
+			p, _ := a.Catalog().Product(sub.Product)
+			fmt.Fprintf(&sql, "INSERT OR REPLACE INTO subscriptions (tenant_id, id, product, quantity, unit_price, effective_from) VALUES (%s, %s, %s, %d, %s, %s);\n",
+				q(t.ID), q(fmt.Sprintf("seed-%d", i+1)), q(sub.Product), sub.Quantity, q(p.MonthlyPrice.String()), at)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(out, "seed.sql"), []byte(sql.String()), 0o644); err != nil {
 		return err
