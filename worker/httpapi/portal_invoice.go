@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log"
+	"net/http"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
@@ -19,6 +22,18 @@ import (
 // carried by the previous invoice. Meant for the cron trigger at the start
 // of a cycle: the subscriptions are the account's when it runs.
 func (s *Server) IssueInvoice(ctx context.Context, tenant string) (inv worker.StoredInvoice, ok bool, err error) {
+	return s.issueInvoice(ctx, tenant, false)
+}
+
+// IssueWindowDays is how many days into a cycle IssueInvoices still issues
+// its invoice (a cron run missed on the 1st is caught up); later, a tenant
+// without one (e.g. onboarded mid-cycle) waits for the next cycle.
+const IssueWindowDays = 3
+
+// errOutsideWindow: the cycle is too far along for IssueInvoices.
+var errOutsideWindow = core.Errorf(core.Conflict, "the cycle started too long ago to invoice it now")
+
+func (s *Server) issueInvoice(ctx context.Context, tenant string, window bool) (inv worker.StoredInvoice, ok bool, err error) {
 	store, err := s.portalStore()
 	if err != nil {
 		return worker.StoredInvoice{}, false, err
@@ -29,6 +44,9 @@ func (s *Server) IssueInvoice(ctx context.Context, tenant string) (inv worker.St
 	}
 	now := s.now()
 	cyc := accountCycle(a, now)
+	if window && cyc.Days()-cyc.RemainingDays(now) >= IssueWindowDays {
+		return worker.StoredInvoice{}, false, errOutsideWindow
+	}
 	id := invoiceID(cyc)
 	if old, err := store.Invoice(ctx, tenant, id); err == nil {
 		return old, false, nil
@@ -59,16 +77,26 @@ func (s *Server) IssueInvoice(ctx context.Context, tenant string) (inv worker.St
 }
 
 // IssueInvoices issues the current cycle's invoice of every tenant that has
-// an account and none yet; it goes on past failures and returns them joined.
+// an account and none yet, within the first IssueWindowDays of the cycle;
+// it goes on past failures and returns them joined. It is idempotent, so
+// the cron trigger may call it on every run.
 func (s *Server) IssueInvoices(ctx context.Context) (issued int, err error) {
+	// Cycles are calendar months in the accounts' zones (UTC−12 to +14):
+	// away from the turn of a UTC month no cycle can be in its window, so
+	// the accounts are not even loaded.
+	u := s.now().UTC()
+	if u.Day() > IssueWindowDays+1 && u.AddDate(0, 0, 1).Month() == u.Month() {
+		return 0, nil
+	}
 	ids, err := s.cfg.Tenants.TenantIDs(ctx)
 	if err != nil {
 		return 0, err
 	}
 	var errs []error
 	for _, id := range ids {
-		_, ok, err := s.IssueInvoice(ctx, id)
+		_, ok, err := s.issueInvoice(ctx, id, true)
 		switch {
+		case err == errOutsideWindow:
 		case err != nil && core.ErrorCode(err) == core.NotFound:
 			// no account yet
 		case err != nil:
@@ -113,4 +141,35 @@ func (s *Server) buildInvoice(ctx context.Context, tenant string, a *account.Acc
 		break
 	}
 	return billing.BuildInvoice(in)
+}
+
+// InvoiceCron is a cron handler that runs Next (the worker's cron) and then
+// issues the invoices of cycles that began (Server.IssueInvoices). The
+// trigger fails (500) if either failed; invoices are still attempted when
+// Next failed.
+type InvoiceCron struct {
+	Next http.Handler
+	API  *Server
+}
+
+// ServeHTTP implements http.Handler.
+func (c *InvoiceCron) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := newBufferedWriter()
+	if c.Next != nil {
+		c.Next.ServeHTTP(rec, r)
+	}
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	n, err := c.API.IssueInvoices(r.Context())
+	status := rec.status
+	msg := string(rec.body)
+	if err != nil {
+		log.Printf("cron: issuing invoices: %v", err)
+		status = http.StatusInternalServerError
+		msg += "issuing invoices failed\n"
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "%sissued %d invoices\n", msg, n)
 }

@@ -966,11 +966,19 @@ func TestIssueInvoices(t *testing.T) {
 	q := decodeBody[PackageChangeResponse](t, w).Quote
 	upNov := decodeBody[InvoiceResponse](t, f.do("max", "GET", "/v1/invoices/upcoming", nil)).Invoice
 
+	// Mid-cycle, the cron issues nothing (November's invoice would bill the
+	// whole month in advance on the 22nd).
+	if n, err := f.srv.IssueInvoices(ctx); err != nil || n != 0 {
+		t.Fatalf("IssueInvoices on the 22nd = %d, %v", n, err)
+	}
 	f.now = time.Date(2026, 12, 1, 0, 5, 0, 0, time.UTC)
 	f.cookies = map[string]*http.Cookie{} // the sessions expired
-	n, err := f.srv.IssueInvoices(ctx)
-	if err != nil || n != 2 {
-		t.Fatalf("IssueInvoices = %d, %v", n, err)
+	// Through the cron handler, after the worker's own cron.
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("expired 0 reservations\n")) })
+	rec := httptest.NewRecorder()
+	(&InvoiceCron{Next: next, API: f.srv}).ServeHTTP(rec, httptest.NewRequest("POST", "/cron", nil))
+	if rec.Code != 200 || rec.Body.String() != "expired 0 reservations\nissued 2 invoices\n" {
+		t.Fatalf("cron: %d %q", rec.Code, rec.Body)
 	}
 	if n, err := f.srv.IssueInvoices(ctx); err != nil || n != 0 {
 		t.Errorf("IssueInvoices again = %d, %v", n, err)

@@ -55,5 +55,6 @@ func main() {
 		})
 		fetch = mux
 	}
-	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: cron})
+	// The cron trigger also issues the invoices of cycles that began.
+	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: &httpapi.InvoiceCron{Next: cron, API: api}})
 }
