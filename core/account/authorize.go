@@ -297,7 +297,11 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 			if (a.settings.Overspend || !enforce) && b < limit {
 				if enforce && a.settings.Capped {
 					// Longest d with Price(d) − Price(b) ≤ avail.
-					budget := decimal.New(a.availUnits(same)+row.Tariff.Price(b).Shift(core.CallPlaces).IntPart(), unitExp)
+					pb, ok := priceUnits(row.Tariff, b)
+					if !ok {
+						pb = row.Tariff.Price(b).Shift(core.CallPlaces).IntPart()
+					}
+					budget := decimal.New(a.availUnits(same)+pb, unitExp)
 					d.MaxSeconds = max(b, min(limit, row.Tariff.MaxSeconds(budget)))
 				} else {
 					d.MaxSeconds = limit
