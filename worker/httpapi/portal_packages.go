@@ -277,8 +277,8 @@ func (s *Server) getPackages(w http.ResponseWriter, r *http.Request) error {
 
 // recommend runs billing.Recommend on calls: per international region, the
 // minutes and what they cost (or would have cost) at the rate card; the
-// packages held; and each package's price for the users who would hold it
-// (those with international privileges, at least one).
+// packages held; and each package's price for the users who would hold it:
+// those who called abroad in the period or hold a package (at least one).
 func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord) (billing.Recommendation, error) {
 	home := a.Settings().Home
 	type agg struct {
@@ -286,6 +286,7 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord) (bi
 		cost decimal.Decimal
 	}
 	byRegion := map[region.ID]*agg{}
+	needs := map[string]bool{} // users who need international packages
 	for _, c := range calls {
 		if c.Direction != "outbound" || c.Seconds == 0 {
 			continue
@@ -309,6 +310,7 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord) (bi
 		}
 		g.secs += c.Seconds
 		g.cost = g.cost.Add(row.Tariff.Price(c.Seconds))
+		needs[c.User] = true
 	}
 	in := billing.RecommendInput{Prices: map[region.ID]decimal.Decimal{}}
 	for _, rg := range region.All() {
@@ -316,18 +318,17 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord) (bi
 			in.Usage = append(in.Usage, billing.RegionUsage{Region: rg.ID, Minutes: (g.secs + 59) / 60, PAYGCost: g.cost})
 		}
 	}
-	intl := 0
 	for _, u := range a.Users() {
-		if u.Privileges&account.International != 0 {
-			intl++
-		}
 		for _, c := range u.Packages {
-			if p, ok := a.Catalog().Product(c); ok && !p.Included && !slices.Contains(in.Held, p.Region) {
-				in.Held = append(in.Held, p.Region)
+			if p, ok := a.Catalog().Product(c); ok && !p.Included {
+				needs[u.ID] = true
+				if !slices.Contains(in.Held, p.Region) {
+					in.Held = append(in.Held, p.Region)
+				}
 			}
 		}
 	}
-	intl = max(intl, 1)
+	intl := max(len(needs), 1)
 	for _, p := range a.Catalog().Products() {
 		if p.Category == account.CategoryPackage && !p.Included && p.Region != region.USCanada {
 			in.Prices[p.Region] = p.MonthlyPrice.Mul(decimal.NewFromInt(int64(intl)))

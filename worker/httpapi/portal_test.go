@@ -1041,3 +1041,39 @@ func TestPortalMsgpack(t *testing.T) {
 		t.Errorf("GET account as msgpack: %d %s", w.Code, w.Header().Get("Content-Type"))
 	}
 }
+
+// TestRecommendation: calls to more than three international regions last
+// cycle recommend Global (global deck, real prices).
+func TestRecommendation(t *testing.T) {
+	snap, err := os.ReadFile("../../core/deck/global/global.snapshot")
+	if err != nil {
+		t.Skip("no global deck snapshot:", err)
+	}
+	f := newPortalFixture(t)
+	ctx := context.Background()
+	f.blobs.Put(ctx, worker.DeckKey("global"), snap)
+	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("global"))
+	oct := time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)
+	var recs []worker.CDRRecord
+	for i, n := range []string{"+81312345678", "+551123456789", "+27211234567", "+61212345678", "+33123456789", "+442079460999"} {
+		for j := range 20 {
+			recs = append(recs, worker.CDRRecord{Tenant: "acme", CallID: "r" + strconv.Itoa(i) + "-" + strconv.Itoa(j), User: "cat",
+				Dialled: n, Direction: "outbound", Start: oct.Add(time.Duration(i*24+j) * time.Hour), Seconds: 1800})
+		}
+	}
+	if err := f.ledger.RecordCDRs(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	pk := decodeBody[PackagesResponse](t, f.do("max", "GET", "/v1/packages", nil))
+	r := pk.Recommendation
+	if r == nil || !r.ManyRegions || r.Recommended != billing.OptionGlobal || len(r.RegionsUsed) != 5 || r.Summary == "" {
+		t.Fatalf("recommendation = %+v", r)
+	}
+	if !pk.UsagePeriod.Start.Equal(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("usage period %v", pk.UsagePeriod)
+	}
+	cur, _ := r.Option(billing.OptionCurrent)
+	if !cur.PackageCost.Equal(decimal.NewFromInt(15)) {
+		t.Errorf("current packages cost %s, want 15 (cat's UK & Europe)", cur.PackageCost)
+	}
+}
