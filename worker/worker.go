@@ -134,6 +134,7 @@ type Ledger interface {
 	Keys
 	Tenants
 	CDRs
+	Webhooks
 }
 
 // Accounts reaches the Durable Object of a tenant's account: it delivers an

@@ -222,3 +222,31 @@ func (d *D1) CDRCount(_ context.Context, tenant string) (int, error) {
 	}
 	return rows[0][0].Int(), nil
 }
+
+// SetWebhook implements worker.Webhooks.
+func (d *D1) SetWebhook(_ context.Context, tenant string, w worker.Webhook) error {
+	var u, sec any = nil, nil
+	if w.URL != "" {
+		u, sec = w.URL, w.Secret
+	}
+	n, err := d.exec(`UPDATE tenants SET webhook_url = ?, webhook_secret = ? WHERE id = ?`, u, sec, tenant)
+	if err != nil {
+		return fmt.Errorf("d1 set webhook: %w", err)
+	}
+	if n == 0 {
+		return core.Errorf(core.NotFound, "no tenant %q", tenant)
+	}
+	return nil
+}
+
+// Webhook implements worker.Webhooks.
+func (d *D1) Webhook(_ context.Context, tenant string) (worker.Webhook, error) {
+	rows, err := d.query(`SELECT webhook_url, webhook_secret FROM tenants WHERE id = ?`, tenant)
+	if err != nil {
+		return worker.Webhook{}, fmt.Errorf("d1 webhook: %w", err)
+	}
+	if len(rows) == 0 {
+		return worker.Webhook{}, core.Errorf(core.NotFound, "no tenant %q", tenant)
+	}
+	return worker.Webhook{URL: str(rows[0][0]), Secret: str(rows[0][1])}, nil
+}

@@ -36,6 +36,7 @@ const (
 	KindFetch     Kind = iota // an HTTP request to the worker
 	KindObject                // a request to the Durable Object class
 	KindScheduled             // a cron trigger, delivered as POST /cron?cron=...
+	KindQueue                 // one queue message, delivered as POST /queue/<queue> with the message body
 )
 
 // Handlers are the Go handlers of the worker's entry points. A nil handler
@@ -44,6 +45,9 @@ type Handlers struct {
 	Fetch     http.Handler
 	Object    http.Handler
 	Scheduled http.Handler
+	// Queue handles one message; a 2xx status acknowledges it, anything
+	// else asks the queue to retry it.
+	Queue http.Handler
 }
 
 func (h Handlers) pick(k Kind) http.Handler {
@@ -55,6 +59,8 @@ func (h Handlers) pick(k Kind) http.Handler {
 		x = h.Object
 	case KindScheduled:
 		x = h.Scheduled
+	case KindQueue:
+		x = h.Queue
 	}
 	if x == nil {
 		return http.NotFoundHandler()

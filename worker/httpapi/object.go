@@ -23,6 +23,9 @@ type ObjectConfig struct {
 	Now     func() time.Time
 	// Storage returns the storage of the object serving r.
 	Storage func(r *http.Request) worker.Blobs
+	// Events, if set, receives an Event for every threshold a CDR crosses,
+	// for delivery to the tenant's webhook.
+	Events worker.Queue
 }
 
 // storageKey is where an object keeps its account snapshot.
@@ -218,6 +221,7 @@ func (o *Object) cdrs(w http.ResponseWriter, r *http.Request) error {
 		}
 		currency := a.Catalog().Currency()
 		var recs []worker.CDRRecord
+		var events []Event
 		for i, c := range b.CDRs {
 			res := &out.Results[i]
 			res.CallID = c.CallID
@@ -252,6 +256,7 @@ func (o *Object) cdrs(w http.ResponseWriter, r *http.Request) error {
 				Destination: rt.Destination, Authorized: rt.Authorized, Duplicate: rt.Duplicate}
 			for _, n := range rt.Notices {
 				res.Notices = append(res.Notices, string(n.Meter)+":"+strconv.Itoa(n.Percent))
+				events = append(events, thresholdEvent(a.ID(), start.In(loc).Format("2006-01"), n, now))
 			}
 			rec := worker.CDRRecord{Tenant: a.ID(), CallID: c.CallID, User: c.User, Dialled: d.String(),
 				Direction: dir.String(), Start: start, Seconds: rt.Seconds, ReceivedAt: now}
@@ -271,6 +276,16 @@ func (o *Object) cdrs(w http.ResponseWriter, r *http.Request) error {
 		// from storage and the carrier retries the (idempotent) batch.
 		if err := o.cfg.CDRs.RecordCDRs(r.Context(), recs); err != nil {
 			return false, core.Errorf(core.Internal, "recording CDRs: %v", err)
+		}
+		// Then the webhook events; a failure here also makes the batch
+		// retried (events have stable IDs: receivers drop duplicates).
+		if o.cfg.Events != nil {
+			for _, ev := range events {
+				b, _ := json.Marshal(ev)
+				if err := o.cfg.Events.Send(r.Context(), b); err != nil {
+					return false, core.Errorf(core.Internal, "queueing webhook event: %v", err)
+				}
+			}
 		}
 		return true, nil
 	})

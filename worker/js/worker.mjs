@@ -8,7 +8,7 @@ import mod from "./app.wasm";
 // MAX_BODY is the hard cap on any request body; the Go handlers apply tighter
 // per-route limits.
 const MAX_BODY = 8 << 20;
-const FETCH = 0, OBJECT = 1, SCHEDULED = 2;
+const FETCH = 0, OBJECT = 1, SCHEDULED = 2, QUEUE = 3;
 
 let serve;       // Go's entry point, once the program is ready
 let starting;    // the start-up promise
@@ -132,6 +132,23 @@ export default {
       "&time=" + event.scheduledTime;
     const res = await call(SCHEDULED, "POST", url, "", null, ctx, undefined);
     if (!res.ok) throw new Error("cron " + event.cron + ": " + res.status + " " + (await res.text()));
+  },
+  // Each message goes to Go on its own: 2xx acknowledges it, anything else
+  // retries it (with the queue's back-off and retry limit).
+  async queue(batch, env, ctx) {
+    if (serve === undefined) await start(env);
+    const url = "https://queue.internal/queue/" + encodeURIComponent(batch.queue);
+    await Promise.all(batch.messages.map(async (msg) => {
+      const body = msg.body instanceof Uint8Array ? msg.body
+        : msg.body instanceof ArrayBuffer ? new Uint8Array(msg.body)
+        : new TextEncoder().encode(typeof msg.body === "string" ? msg.body : JSON.stringify(msg.body));
+      try {
+        const res = await call(QUEUE, "POST", url, "", body, ctx, undefined);
+        if (res.ok) msg.ack(); else msg.retry();
+      } catch (e) {
+        msg.retry();
+      }
+    }));
   },
 };
 

@@ -49,10 +49,11 @@ func (b *Blobs) Put(_ context.Context, key string, value []byte) error {
 
 // Ledger is an in-memory worker.Keys and worker.Tenants.
 type Ledger struct {
-	mu      sync.RWMutex
-	keys    map[string]worker.APIKey
-	tenants map[string]worker.Tenant
-	cdrs    map[[2]string]worker.CDRRecord
+	mu       sync.RWMutex
+	keys     map[string]worker.APIKey
+	tenants  map[string]worker.Tenant
+	cdrs     map[[2]string]worker.CDRRecord
+	webhooks map[string]worker.Webhook
 }
 
 // NewLedger returns an empty Ledger.
@@ -221,4 +222,51 @@ func (a *Accounts) Call(ctx context.Context, tenant, path string, body []byte) (
 	w := httptest.NewRecorder()
 	a.Handler.ServeHTTP(w, r)
 	return w.Code, w.Body.Bytes(), nil
+}
+
+// SetWebhook implements worker.Webhooks.
+func (l *Ledger) SetWebhook(_ context.Context, tenant string, w worker.Webhook) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.tenants[tenant]; !ok {
+		return core.Errorf(core.NotFound, "no tenant %q", tenant)
+	}
+	if l.webhooks == nil {
+		l.webhooks = map[string]worker.Webhook{}
+	}
+	l.webhooks[tenant] = w
+	return nil
+}
+
+// Webhook implements worker.Webhooks.
+func (l *Ledger) Webhook(_ context.Context, tenant string) (worker.Webhook, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if _, ok := l.tenants[tenant]; !ok {
+		return worker.Webhook{}, core.Errorf(core.NotFound, "no tenant %q", tenant)
+	}
+	return l.webhooks[tenant], nil
+}
+
+// Queue is an in-memory worker.Queue: it keeps what was sent.
+type Queue struct {
+	mu   sync.Mutex
+	msgs [][]byte
+}
+
+// Send implements worker.Queue.
+func (q *Queue) Send(_ context.Context, body []byte) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.msgs = append(q.msgs, slices.Clone(body))
+	return nil
+}
+
+// Take returns and forgets the messages sent so far.
+func (q *Queue) Take() [][]byte {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	m := q.msgs
+	q.msgs = nil
+	return m
 }

@@ -87,6 +87,34 @@ func Ledger(t T, l worker.Ledger, unique string) {
 	Tenants(t, l, unique)
 	Keys(t, l, "st-"+unique, unique)
 	CDRs(t, l, "st-"+unique)
+	Webhooks(t, l, "st-"+unique)
+}
+
+// Webhooks checks a worker.Webhooks; tenant must exist.
+func Webhooks(t T, s worker.Webhooks, tenant string) {
+	ctx := context.Background()
+	if w, err := s.Webhook(ctx, tenant); err != nil || w != (worker.Webhook{}) {
+		t.Errorf("Webhook(new tenant) = %+v, %v; want none", w, err)
+	}
+	want := worker.Webhook{URL: "https://hooks.example/tollgate", Secret: "s3cret"}
+	if err := s.SetWebhook(ctx, tenant, want); err != nil {
+		t.Fatalf("SetWebhook: %v", err)
+	}
+	if w, err := s.Webhook(ctx, tenant); err != nil || w != want {
+		t.Errorf("Webhook = %+v, %v; want %+v", w, err, want)
+	}
+	if err := s.SetWebhook(ctx, tenant, worker.Webhook{}); err != nil {
+		t.Fatalf("SetWebhook(clear): %v", err)
+	}
+	if w, _ := s.Webhook(ctx, tenant); w != (worker.Webhook{}) {
+		t.Errorf("Webhook after clear = %+v", w)
+	}
+	if _, err := s.Webhook(ctx, "no-such-"+tenant); core.ErrorCode(err) != core.NotFound {
+		t.Errorf("Webhook(unknown tenant) error = %v, want not_found", err)
+	}
+	if err := s.SetWebhook(ctx, "no-such-"+tenant, want); core.ErrorCode(err) != core.NotFound {
+		t.Errorf("SetWebhook(unknown tenant) error = %v, want not_found", err)
+	}
 }
 
 // CDRs checks a worker.CDRs; tenant must exist and have no CDRs.

@@ -53,6 +53,8 @@ export function workerOptions(extra = {}) {
     kvNamespaces: ["KV"],
     d1Databases: { DB: "tollgate-test" },
     durableObjects: { ACCOUNTS: "Account" },
+    queueProducers: { WEBHOOKS: "tollgate-webhooks" },
+    queueConsumers: { "tollgate-webhooks": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 2 } },
     bindings: { TOLLGATE_SELFTEST: "1" },
     ...extra,
   };

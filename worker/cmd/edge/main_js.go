@@ -31,7 +31,9 @@ func main() {
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
 		Storage: func(r *http.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
+		Events:  cfstore.NewQueue(env.Get("WEBHOOKS")),
 	})
+	webhooks := &httpapi.WebhookConsumer{Webhooks: db, Poster: cfstore.Fetch{}}
 	cron := &httpapi.Cron{Tenants: db, Accounts: accounts}
 	fetch := http.Handler(api)
 	if env.Get("TOLLGATE_SELFTEST").Truthy() {
@@ -56,5 +58,5 @@ func main() {
 		fetch = mux
 	}
 	// The cron trigger also issues the invoices of cycles that began.
-	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: &httpapi.InvoiceCron{Next: cron, API: api}})
+	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: &httpapi.InvoiceCron{Next: cron, API: api}, Queue: webhooks})
 }
