@@ -214,7 +214,7 @@ func (ix *Index) buildLookup() {
 		size, shift = size*2, shift-1
 	}
 	ix.slots, ix.shift = make([]slot, size), shift
-	mask := uint64(size - 1)
+	entries := make([]slot, 0, distinct)
 	for i, p := range prefixes {
 		if i+1 < len(prefixes) && prefixes[i+1] == p {
 			continue // the slot holds the prefix's last row
@@ -224,6 +224,28 @@ func (ix *Index) buildLookup() {
 		if r.from <= math.MaxUint16 && r.to <= math.MaxUint16 {
 			s.from, s.to = uint16(r.from), uint16(r.to)
 		}
+		entries = append(entries, s)
+	}
+	// Insert in the order of the slots' positions (a counting sort on their
+	// top bits), so that the table is written nearly sequentially rather
+	// than with a cache miss per prefix.
+	const sortBits = 10
+	by := min(sortBits, 64-int(shift))
+	counts := make([]int32, 1<<by+1)
+	for _, s := range entries {
+		counts[s.key*hashMul>>(64-by)+1]++
+	}
+	for b := 1; b < len(counts); b++ {
+		counts[b] += counts[b-1]
+	}
+	sorted := make([]slot, len(entries))
+	for _, s := range entries {
+		b := s.key * hashMul >> (64 - by)
+		sorted[counts[b]] = s
+		counts[b]++
+	}
+	mask := uint64(size - 1)
+	for _, s := range sorted {
 		h := s.key * hashMul >> ix.shift
 		for ix.slots[h].key != 0 {
 			h = (h + 1) & mask
