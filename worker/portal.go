@@ -145,6 +145,10 @@ type Portal interface {
 	AuditLog(ctx context.Context, tenant string, limit int) ([]AuditEntry, error)
 	// Notifications returns the tenant's latest notifications, newest first.
 	Notifications(ctx context.Context, tenant string, limit int) ([]Notification, error)
+	// AddNotifications stores notifications for the portal's inbox (e.g.
+	// threshold crossings seen by CDR rating), idempotently by (tenant,
+	// ID): one already stored is left as it is.
+	AddNotifications(ctx context.Context, ns []Notification) error
 	// Invoices returns the tenant's issued invoices, newest first, without
 	// their bodies; Invoice returns one with its body or core.NotFound.
 	Invoices(ctx context.Context, tenant string) ([]StoredInvoice, error)

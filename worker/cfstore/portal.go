@@ -281,6 +281,29 @@ func (d *D1) Notifications(_ context.Context, tenant string, limit int) ([]worke
 	return out, nil
 }
 
+// AddNotifications implements worker.Portal in one D1 batch.
+func (d *D1) AddNotifications(_ context.Context, ns []worker.Notification) error {
+	var stmts []js.Value
+	for _, n := range ns {
+		if n.Tenant == "" || n.ID == "" {
+			return core.Errorf(core.Invalid, "a notification needs a tenant and an ID")
+		}
+		s, err := d.stmt(`INSERT INTO notifications (tenant_id, id, kind, message, at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (tenant_id, id) DO NOTHING`, n.Tenant, n.ID, n.Kind, n.Message, ts(n.At))
+		if err != nil {
+			return err
+		}
+		stmts = append(stmts, s)
+	}
+	if len(stmts) == 0 {
+		return nil
+	}
+	if err := d.batch(stmts); err != nil {
+		return fmt.Errorf("d1 add notifications: %w", err)
+	}
+	return nil
+}
+
 func storedInvoice(tenant string, r []js.Value) worker.StoredInvoice {
 	inv := worker.StoredInvoice{Tenant: tenant, ID: str(r[0]), Total: str(r[3]), Currency: str(r[4]), Issued: parseTS(str(r[5]))}
 	inv.Cycle.Start, inv.Cycle.End = parseTS(str(r[1])), parseTS(str(r[2]))

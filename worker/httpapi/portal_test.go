@@ -771,8 +771,10 @@ func TestUsageAndNotifications(t *testing.T) {
 	}
 
 	// Thresholds: 45 of 50 spent crosses 80 %.
-	f.portal.AddNotification(worker.Notification{Tenant: "acme", ID: "n1", Kind: "webhook", Message: "stored", At: day(1, 0)})
-	f.portal.AddNotification(worker.Notification{Tenant: "globex", ID: "n2", Kind: "webhook", Message: "not yours", At: day(1, 0)})
+	if err := f.portal.AddNotifications(ctx, []worker.Notification{{Tenant: "acme", ID: "n1", Kind: "webhook", Message: "stored", At: day(1, 0)},
+		{Tenant: "globex", ID: "n2", Kind: "webhook", Message: "not yours", At: day(1, 0)}}); err != nil {
+		t.Fatal(err)
+	}
 	status, _, err := f.accounts.Call(ctx, "acme", "/state", nil) // load the object
 	if err != nil || status != 200 {
 		t.Fatal(status, err)

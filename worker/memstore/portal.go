@@ -218,11 +218,21 @@ func (p *Portal) AuditLog(_ context.Context, tenant string, limit int) ([]worker
 	return out, nil
 }
 
-// AddNotification stores a notification (the cron's job; for tests).
-func (p *Portal) AddNotification(n worker.Notification) {
+// AddNotifications implements worker.Portal.
+func (p *Portal) AddNotifications(_ context.Context, ns []worker.Notification) error {
+	for _, n := range ns {
+		if n.Tenant == "" || n.ID == "" {
+			return core.Errorf(core.Invalid, "a notification needs a tenant and an ID")
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.notes = append(p.notes, n)
+	for _, n := range ns {
+		if !slices.ContainsFunc(p.notes, func(o worker.Notification) bool { return o.Tenant == n.Tenant && o.ID == n.ID }) {
+			p.notes = append(p.notes, n)
+		}
+	}
+	return nil
 }
 
 // Notifications implements worker.Portal.
@@ -230,12 +240,18 @@ func (p *Portal) Notifications(_ context.Context, tenant string, limit int) ([]w
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	out := []worker.Notification{}
-	for i := len(p.notes) - 1; i >= 0 && len(out) < limit; i-- {
-		if p.notes[i].Tenant == tenant {
-			out = append(out, p.notes[i])
+	for _, n := range p.notes {
+		if n.Tenant == tenant {
+			out = append(out, n)
 		}
 	}
-	return out, nil
+	slices.SortStableFunc(out, func(a, b worker.Notification) int {
+		if c := b.At.Compare(a.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out[:min(limit, len(out))], nil
 }
 
 // CreateInvoice implements worker.Portal.

@@ -186,8 +186,25 @@ func Portal(t T, p worker.Portal, tenant, unique string) {
 		t.Errorf("AuditLog newest first = %+v", rows)
 	}
 
-	if ns, err := p.Notifications(ctx, tenant, 10); err != nil || ns == nil {
-		t.Errorf("Notifications = %v, %v", ns, err)
+	if ns, err := p.Notifications(ctx, tenant, 10); err != nil || ns == nil || len(ns) != 0 {
+		t.Errorf("Notifications(none) = %v, %v", ns, err)
+	}
+	n1 := worker.Notification{Tenant: tenant, ID: "2026-11/payg_cap/80", Kind: "threshold", Message: "80 %", At: at}
+	n2 := worker.Notification{Tenant: tenant, ID: "2026-11/payg_cap/100", Kind: "threshold", Message: "100 %", At: at.Add(time.Hour)}
+	if err := p.AddNotifications(ctx, []worker.Notification{n1, n2}); err != nil {
+		t.Fatalf("AddNotifications: %v", err)
+	}
+	again := n1
+	again.Message = "changed"
+	if err := p.AddNotifications(ctx, []worker.Notification{again}); err != nil {
+		t.Errorf("AddNotifications(again): %v", err)
+	}
+	ns, err := p.Notifications(ctx, tenant, 10)
+	if err != nil || len(ns) != 2 || ns[0].ID != n2.ID || ns[1].Message != "80 %" || !ns[1].At.Equal(at) || ns[0].Kind != "threshold" {
+		t.Errorf("Notifications = %+v, %v", ns, err)
+	}
+	if ns, _ := p.Notifications(ctx, tenant, 1); len(ns) != 1 || ns[0].ID != n2.ID {
+		t.Errorf("Notifications(limit 1) = %+v", ns)
 	}
 	if is, err := p.Invoices(ctx, tenant); err != nil || is == nil {
 		t.Errorf("Invoices = %v, %v", is, err)
