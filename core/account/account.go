@@ -543,13 +543,39 @@ func (a *Account) UsageAt(t time.Time) Usage {
 	return u
 }
 
-// availUnits is the pay-as-you-go budget left, in money units, for a call
-// in the current period (same) or a later one.
-func (a *Account) availUnits(same bool) int64 {
-	if same {
-		return max(a.capUnits-a.paygSpent-a.heldMoney, 0)
+// used returns the bundle seconds and pay-as-you-go units already charged
+// to the month of a call starting in period p: the counters RateCDR charges
+// it to. A later month has used nothing yet (it starts afresh); the month
+// before the current one has its own counters; older calls are charged to
+// the current month.
+func (a *Account) used(p int32) (bundleSeconds, paygUnits int64) {
+	switch {
+	case p > a.period:
+		return 0, 0
+	case p == a.period-1:
+		return a.prevBundle, a.prevPAYG
 	}
-	return max(a.capUnits-a.heldMoney, 0)
+	return a.bundleUsed, a.paygSpent
+}
+
+// availUnits is the pay-as-you-go budget left, in money units, for a call
+// starting in period p: cap − what its month spent − what calls in
+// progress hold.
+func (a *Account) availUnits(p int32) int64 {
+	_, spent := a.used(p)
+	return max(a.capUnits-spent-a.heldMoney, 0)
+}
+
+// avail is availUnits as a decimal, cached for the current and later
+// months.
+func (a *Account) avail(p int32) decimal.Decimal {
+	switch {
+	case p > a.period:
+		return a.availNext
+	case p == a.period-1:
+		return fromUnits(a.availUnits(p))
+	}
+	return a.availSame
 }
 
 func monthStart(p int32, loc *time.Location) time.Time {

@@ -222,6 +222,11 @@ func coverable(k deck.Kind) bool {
 //  9. pay-as-you-go calls are bounded by the cap: MaxSeconds is the longest
 //     duration whose price fits cap − spent − held.
 //
+// Bundle minutes used and pay-as-you-go spent are those of the calendar
+// month req.Start falls in (in the account's zone), the month the call is
+// charged to: a new month starts afresh, and a call of the month before
+// is judged by that month's usage.
+//
 // Authorize does not change the account; Reserve records the call.
 func (a *Account) Authorize(rates Rates, req Request) Decision {
 	return a.authorize(rates, req, true)
@@ -278,16 +283,10 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 		}
 	}
 	limit := a.callLimit
-	same := a.periodOf(req.Start) <= a.period
-	avail := a.availNext
-	if same {
-		avail = a.availSame
-	}
+	period := a.periodOf(req.Start) // the month the call is charged to
 	if domestic && u.Plan && coverable(row.Kind) && a.poolSeconds > 0 {
-		left := a.poolSeconds - a.heldBundle
-		if same {
-			left -= a.bundleUsed
-		}
+		used, _ := a.used(period)
+		left := a.poolSeconds - a.heldBundle - used
 		if left >= 60 {
 			b := int(min(left, int64(limit)))
 			if !enforce { // a call that happened uses every minute left
@@ -301,7 +300,7 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 					if !ok {
 						pb = row.Tariff.Price(b).Shift(core.CallPlaces).IntPart()
 					}
-					budget := decimal.New(a.availUnits(same)+pb, unitExp)
+					budget := decimal.New(a.availUnits(period)+pb, unitExp)
 					d.MaxSeconds = max(b, min(limit, row.Tariff.MaxSeconds(budget)))
 				} else {
 					d.MaxSeconds = limit
@@ -323,7 +322,7 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 	}
 	d.MaxSeconds = limit
 	if enforce && a.settings.Capped {
-		d.MaxSeconds = min(limit, row.Tariff.MaxSeconds(avail))
+		d.MaxSeconds = min(limit, row.Tariff.MaxSeconds(a.avail(period)))
 		if d.MaxSeconds <= 0 {
 			d.MaxSeconds = 0
 			d.Reason = DeniedCapReached

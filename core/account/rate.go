@@ -87,8 +87,9 @@ type ratedCall struct {
 // reservation is released. A call without a reservation is classified as
 // Authorize would now, without denying or limiting it (it happened): for a
 // duration within what Authorize would allow, the charge is the same. Usage is recorded
-// in the calendar month the call started (a late CDR of the previous month
-// goes to that month's counters). Unknown users and numbers with no route
+// in the calendar month the call started, and a call is classified against
+// that month's bundle and cap (a late CDR of the previous month goes to,
+// and is judged by, that month's counters). Unknown users and numbers with no route
 // cannot be charged: core.NotFound; a bad CDR is core.Invalid.
 func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 	if err := checkCallID(c.CallID); err != nil {

@@ -237,3 +237,82 @@ func TestUnreservedLongCallUsesTheWholeBundle(t *testing.T) {
 		t.Fatalf("%+v", r.Charge)
 	}
 }
+
+// TestLateCDRUsesItsMonthsBundle checks that a call of last month, rated
+// after the account moved into the new month, is classified against last
+// month's bundle (the month it is charged to), not the new month's.
+func TestLateCDRUsesItsMonthsBundle(t *testing.T) {
+	ix := testDeck(t)
+	uk := dial(t, "020 7946 0000", "GB")
+	dec := time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC)
+	useDecember := func(t *testing.T, a *account.Account, minutes int) {
+		for i := 0; minutes > 0; i++ {
+			m := min(minutes, 120)
+			_, err := a.RateCDR(ix, account.CDR{CallID: "dec" + string(rune('a'+i)), User: "bob", Dialled: uk, Start: dec, Seconds: m * 60})
+			must(t, err)
+			minutes -= m
+		}
+	}
+
+	t.Run("november used up, december not", func(t *testing.T) {
+		a := gbAccount(t, nil) // overspend off
+		useBundle(t, a, ix, 300, "u")
+		useDecember(t, a, 1)
+		late := account.Request{CallID: "late", User: "bob", Dialled: uk, Start: november}
+		if d := a.Authorize(ix, late); d.Allowed || d.Reason != account.DeniedBundleExhausted {
+			t.Errorf("a November call now: %v %s, want denied_bundle_exhausted", d.Allowed, d.Reason)
+		}
+		r, err := a.RateCDR(ix, account.CDR{CallID: "late", User: "bob", Dialled: uk, Start: november, Seconds: 120})
+		must(t, err)
+		// November's 300 minutes are gone: the call is charged at the rate
+		// card (120 s at 0.012/min), and was not authorised (overspend off).
+		if r.Cover != account.CoverPAYG || r.BundleMinutes != 0 || !r.Cost.Equal(money("0.024")) || r.Authorized {
+			t.Errorf("late CDR %+v", r)
+		}
+		if nov := a.UsageAt(november); nov.BundleMinutes != 300 || !nov.PAYG.Equal(money("0.024")) {
+			t.Errorf("November %+v", nov)
+		}
+		if d := a.UsageAt(dec); d.BundleMinutes != 1 || !d.PAYG.IsZero() {
+			t.Errorf("December %+v", d)
+		}
+	})
+
+	t.Run("december used up, november not", func(t *testing.T) {
+		a := gbAccount(t, nil)
+		useBundle(t, a, ix, 100, "u")
+		useDecember(t, a, 300)
+		late := account.Request{CallID: "late", User: "bob", Dialled: uk, Start: november}
+		if d := a.Authorize(ix, late); !d.Allowed || d.Reason != account.ReasonBundle || d.BundleSeconds != 7200 {
+			t.Errorf("a November call now: %v %s bundle %d s, want November's bundle", d.Allowed, d.Reason, d.BundleSeconds)
+		}
+		r, err := a.RateCDR(ix, account.CDR{CallID: "late", User: "bob", Dialled: uk, Start: november, Seconds: 120})
+		must(t, err)
+		if r.Cover != account.CoverBundle || r.BundleMinutes != 2 || !r.Cost.IsZero() || !r.Authorized {
+			t.Errorf("late CDR %+v", r)
+		}
+		if nov := a.UsageAt(november); nov.BundleMinutes != 102 || !nov.PAYG.IsZero() {
+			t.Errorf("November %+v", nov)
+		}
+		if d := a.UsageAt(dec); d.BundleMinutes != 300 || !d.PAYG.IsZero() {
+			t.Errorf("December %+v", d)
+		}
+	})
+
+	t.Run("cap of november", func(t *testing.T) {
+		a := gbAccount(t, nil) // cap 10
+		// November: 13 × 0.76 = 9.88 of pay-as-you-go; December: nothing.
+		for i := range 13 {
+			_, err := a.RateCDR(ix, account.CDR{CallID: "m" + string(rune('a'+i)), User: "carol",
+				Dialled: dial(t, "+61 412 345 678", "GB"), Start: november, Seconds: 90})
+			must(t, err)
+		}
+		useDecember(t, a, 1)
+		d := a.Authorize(ix, account.Request{CallID: "late", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november})
+		if d.Allowed || d.Reason != account.DeniedCapReached {
+			t.Errorf("a November call with 0.12 of November's cap left: %v %s max %d", d.Allowed, d.Reason, d.MaxSeconds)
+		}
+		if d := a.Authorize(ix, account.Request{CallID: "now", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: dec}); d.MaxSeconds != 4560 {
+			t.Errorf("a December call: max %d, want 4560 (all of December's cap)", d.MaxSeconds)
+		}
+	})
+}

@@ -93,12 +93,10 @@ func (a *Account) Reserve(req Request, d Decision) error {
 		}
 	}
 	if r.HoldBundle > 0 || r.HoldMoney > 0 {
-		same := a.periodOf(req.Start) <= a.period
-		left := a.poolSeconds - a.heldBundle
-		if same {
-			left -= a.bundleUsed
-		}
-		if r.HoldBundle > left || (a.settings.Capped && r.HoldMoney > a.availUnits(same)) {
+		period := a.periodOf(req.Start)
+		used, _ := a.used(period)
+		left := a.poolSeconds - a.heldBundle - used
+		if r.HoldBundle > left || (a.settings.Capped && r.HoldMoney > a.availUnits(period)) {
 			return core.FieldErrorf(core.Conflict, "decision", "the account changed since the call was authorised: authorise it again")
 		}
 	}
