@@ -29,6 +29,9 @@ func randomDeck(r *rand.Rand, n int) *Deck {
 	d := &Deck{Version: "random", Currency: "USD"}
 	for len(d.Rows) < n {
 		p := randomDigits(r, 1+r.IntN(6))
+		if r.IntN(30) == 0 { // now and then a long one, up to the limit
+			p += randomDigits(r, r.IntN(MaxPrefixDigits-len(p)+1))
+		}
 		if seen[p] {
 			continue
 		}
