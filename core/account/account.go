@@ -546,8 +546,8 @@ func (a *Account) UsageAt(t time.Time) Usage {
 // used returns the bundle seconds and pay-as-you-go units already charged
 // to the month of a call starting in period p: the counters RateCDR charges
 // it to. A later month has used nothing yet (it starts afresh); the month
-// before the current one has its own counters; older calls are charged to
-// the current month.
+// before the current one has its own counters; older calls (only reserved
+// ones are rated) are charged to the current month.
 func (a *Account) used(p int32) (bundleSeconds, paygUnits int64) {
 	switch {
 	case p > a.period:

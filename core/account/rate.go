@@ -90,7 +90,11 @@ type ratedCall struct {
 // in the calendar month the call started, and a call is classified against
 // that month's bundle and cap (a late CDR of the previous month goes to,
 // and is judged by, that month's counters). Unknown users and numbers with no route
-// cannot be charged: core.NotFound; a bad CDR is core.Invalid.
+// cannot be charged: core.NotFound; a bad CDR is core.Invalid, and so is
+// the CDR of an unreserved call that started before the previous month:
+// rated calls are remembered for idempotency for the current and the
+// previous month only (see MaxRated), so an older one cannot be told from a
+// duplicate and is refused rather than risk charging it twice.
 func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 	if err := checkCallID(c.CallID); err != nil {
 		return Rating{}, err
@@ -111,6 +115,12 @@ func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 	}
 	req := Request{CallID: c.CallID, User: c.User, Dialled: c.Dialled, Direction: c.Direction, Start: c.Start}
 	res, reserved := a.reservations[c.CallID]
+	if !reserved && a.periodOf(c.Start) < a.period-1 {
+		// Rated calls are remembered for this month and the last only: an
+		// older call id cannot be checked, and a resent batch would be
+		// charged twice.
+		return Rating{}, core.FieldErrorf(core.Invalid, "start", "call %q started before last month: too old to rate (duplicates can no longer be detected)", c.CallID)
+	}
 	var d Decision
 	authorized := true
 	if reserved {

@@ -316,3 +316,41 @@ func TestLateCDRUsesItsMonthsBundle(t *testing.T) {
 		}
 	})
 }
+
+// TestRateCDRBeyondIdempotencyWindow checks that a CDR older than the
+// previous month, whose call id the account no longer remembers, is
+// refused rather than charged (again) to the current month.
+func TestRateCDRBeyondIdempotencyWindow(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil)
+	au := dial(t, "+61 2 9999 9999", "GB")
+	oct := time.Date(2026, 10, 20, 9, 0, 0, 0, time.UTC)
+	dec := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	old := account.CDR{CallID: "oct-1", User: "carol", Dialled: au, Start: oct, Seconds: 60}
+	_, err := a.RateCDR(ix, old)
+	must(t, err)
+	_, err = a.RateCDR(ix, account.CDR{CallID: "nov-1", User: "carol", Dialled: au, Start: november, Seconds: 60})
+	must(t, err)
+	_, err = a.RateCDR(ix, account.CDR{CallID: "dec-1", User: "carol", Dialled: au, Start: dec, Seconds: 60})
+	must(t, err)
+	// October's calls are forgotten now: a resent batch must not charge again.
+	if _, err := a.RateCDR(ix, old); core.ErrorCode(err) != core.Invalid {
+		t.Errorf("resent October CDR: %v, want invalid", err)
+	}
+	if _, err := a.RateCDR(ix, account.CDR{CallID: "oct-2", User: "carol", Dialled: au, Start: oct, Seconds: 60}); core.ErrorCode(err) != core.Invalid {
+		t.Errorf("unseen October CDR: %v, want invalid", err)
+	}
+	if u := a.UsageAt(dec); !u.PAYG.Equal(money("0.13")) {
+		t.Errorf("December PAYG %s, want 0.13", u.PAYG)
+	}
+	// Last month is still in the window: a duplicate is recognised, a new
+	// call is charged to November.
+	if r, err := a.RateCDR(ix, account.CDR{CallID: "nov-1", User: "carol", Dialled: au, Start: november, Seconds: 60}); err != nil || !r.Duplicate {
+		t.Errorf("November duplicate: %+v, %v", r, err)
+	}
+	_, err = a.RateCDR(ix, account.CDR{CallID: "nov-2", User: "carol", Dialled: au, Start: november, Seconds: 60})
+	must(t, err)
+	if u := a.UsageAt(november); !u.PAYG.Equal(money("0.26")) {
+		t.Errorf("November PAYG %s, want 0.26", u.PAYG)
+	}
+}
