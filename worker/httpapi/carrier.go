@@ -57,6 +57,10 @@ type CDRBatch struct {
 	CDRs   []CDRJSON `json:"cdrs"`
 }
 
+// servedByHeader says where an authorization was decided: "isolate" (from
+// the isolate's replica, no Durable Object round trip) or "object".
+const servedByHeader = "Tollgate-Served-By"
+
 // MaxCDRBatch bounds the CDRs of one request.
 const MaxCDRBatch = 1000
 
@@ -196,9 +200,11 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
 	}
 	q.Tenant = t.ID
 	if out, ok := s.authorizeLocally(r.Context(), q); ok {
+		w.Header().Set(servedByHeader, "isolate")
 		respond(w, r, http.StatusOK, out)
 		return nil
 	}
+	w.Header().Set(servedByHeader, "object")
 	return s.forward(w, r, t.ID, "/authorize", q)
 }
 

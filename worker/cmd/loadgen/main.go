@@ -28,14 +28,16 @@ func (h *headerFlags) Set(s string) error { *h = append(*h, s); return nil }
 
 // Result is what one run prints.
 type Result struct {
-	Name      string  `json:"name"`
-	C         int     `json:"c"`
-	Requests  int     `json:"requests"`
-	Errors    int     `json:"errors"`
-	FirstErr  string  `json:"first_error,omitempty"`
-	ReqPerSec float64 `json:"req_per_sec"`
-	P50ms     float64 `json:"p50_ms"`
-	P99ms     float64 `json:"p99_ms"`
+	Name     string `json:"name"`
+	C        int    `json:"c"`
+	Requests int    `json:"requests"`
+	Errors   int    `json:"errors"`
+	FirstErr string `json:"first_error,omitempty"`
+	// Counts of the values of the -count-header response header.
+	HeaderCounts map[string]int `json:"header_counts,omitempty"`
+	ReqPerSec    float64        `json:"req_per_sec"`
+	P50ms        float64        `json:"p50_ms"`
+	P99ms        float64        `json:"p99_ms"`
 }
 
 func main() {
@@ -48,6 +50,7 @@ func main() {
 		n        = flag.Int("n", 2000, "maximum number of requests")
 		d        = flag.Duration("d", 5*time.Second, "maximum duration")
 		warmup   = flag.Int("warmup", 50, "requests sent before measuring")
+		countHdr = flag.String("count-header", "", "count the values of this response header")
 		thenURL  = flag.String("then-url", "", "a POST sent after each request (not timed), e.g. to settle it")
 		thenBody = flag.String("then-body", "", "body of the -then-url request; {{n}} as in -body")
 		headers  headerFlags
@@ -69,6 +72,8 @@ func main() {
 		Timeout:   10 * time.Second,
 	}
 	var counter atomic.Int64
+	var hmu sync.Mutex
+	hcounts := map[string]int{}
 	var firstErr atomic.Value
 	noteErr := func(s string) { firstErr.CompareAndSwap(nil, s) }
 	do := func() (time.Duration, bool) {
@@ -90,6 +95,11 @@ func main() {
 		}
 		rb, _ := io.ReadAll(res.Body)
 		res.Body.Close()
+		if *countHdr != "" {
+			hmu.Lock()
+			hcounts[res.Header.Get(*countHdr)]++
+			hmu.Unlock()
+		}
 		ok := res.StatusCode < 400
 		if !ok {
 			noteErr(res.Status + " " + string(rb))
@@ -148,6 +158,9 @@ func main() {
 	}
 	r := Result{Name: *name, C: *c, Requests: len(lat), Errors: int(errs.Load()),
 		ReqPerSec: float64(len(lat)) / elapsed.Seconds(), P50ms: pct(0.50), P99ms: pct(0.99)}
+	if *countHdr != "" {
+		r.HeaderCounts = hcounts
+	}
 	if e, ok := firstErr.Load().(string); ok {
 		r.FirstErr = e
 	}
