@@ -158,7 +158,7 @@ type Charge struct {
 // package calls; bundle calls use one bundle minute per started minute and,
 // past BundleSeconds, cost Price(seconds) − Price(BundleSeconds);
 // pay-as-you-go calls cost Row.Tariff.Price(seconds). RateCDR charges
-// exactly this figure.
+// exactly this figure for a reserved call of up to MaxSeconds.
 func (d Decision) Quote(seconds int) Charge {
 	c := Charge{Seconds: seconds, Cost: decimal.Zero}
 	if seconds <= 0 {

@@ -84,7 +84,9 @@ type ratedCall struct {
 //
 // A reserved call is charged on the terms it was authorised on, so the
 // figure is exactly what Decision.Quote promised for the duration, and its
-// reservation is released. A call without a reservation is classified as
+// reservation is released. A bundle call that outlasts its MaxSeconds (the
+// switch released it late) first uses, past its BundleSeconds, the minutes
+// still in the pool, like a call without a reservation. A call without a reservation is classified as
 // Authorize would now, without denying or limiting it (it happened): for a
 // duration within what Authorize would allow, the charge is the same. Usage is recorded
 // in the calendar month the call started, and a call is classified against
@@ -127,6 +129,15 @@ func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 		d = a.decisionOf(rates, res)
 		if !d.HasRow() && res.Digits != "" {
 			return Rating{}, core.FieldErrorf(core.NotFound, "number", "the rate deck no longer routes the reserved call %q", c.CallID)
+		}
+		if d.Cover == CoverBundle && c.Seconds > d.MaxSeconds && d.BundleSeconds == d.MaxSeconds {
+			// The call outlasted its authorised maximum (the switch released
+			// it late): as for a call without a reservation, the excess draws
+			// on the minutes still in its month's pool before the rate card.
+			used, _ := a.used(a.periodOf(c.Start))
+			if left := a.poolSeconds - (a.heldBundle - res.HoldBundle) - used - int64(d.BundleSeconds); left > 0 {
+				d.BundleSeconds += int(min(left, MaxCallSeconds))
+			}
 		}
 	} else {
 		authorized = a.authorize(rates, req, true).Allowed

@@ -354,3 +354,50 @@ func TestRateCDRBeyondIdempotencyWindow(t *testing.T) {
 		t.Errorf("November PAYG %s, want 0.26", u.PAYG)
 	}
 }
+
+// TestReservedCallOutlastingItsMaximum checks a bundle call that the switch
+// released a few seconds after its authorised maximum (the call limit): the
+// excess draws on the minutes still in the pool, as it would for a call
+// without a reservation, and only goes to the rate card once the pool is
+// used up.
+func TestReservedCallOutlastingItsMaximum(t *testing.T) {
+	ix := testDeck(t)
+	uk := dial(t, "020 7946 0000", "GB")
+	a := gbAccount(t, func(s *account.Settings) { s.CallLimit = 600 }) // overspend off
+	d, err := a.AuthorizeAndReserve(ix, account.Request{CallID: "long", User: "bob", Dialled: uk, Start: november})
+	must(t, err)
+	if d.BundleSeconds != 600 || d.MaxSeconds != 600 {
+		t.Fatalf("decision %+v", d)
+	}
+	r, err := a.RateCDR(ix, account.CDR{CallID: "long", User: "bob", Dialled: uk, Start: november, Seconds: 605})
+	must(t, err)
+	if r.BundleMinutes != 11 || r.PAYGSeconds != 0 || !r.Cost.IsZero() {
+		t.Errorf("605 s with 290 minutes in the pool: %+v", r.Charge)
+	}
+	// Within the maximum the charge is the quote, as always.
+	d, err = a.AuthorizeAndReserve(ix, account.Request{CallID: "short", User: "bob", Dialled: uk, Start: november})
+	must(t, err)
+	r, err = a.RateCDR(ix, account.CDR{CallID: "short", User: "bob", Dialled: uk, Start: november, Seconds: 590})
+	must(t, err)
+	if q := d.Quote(590); r.BundleMinutes != q.BundleMinutes || !r.Cost.Equal(q.Cost) {
+		t.Errorf("590 s: %+v, quoted %+v", r.Charge, q)
+	}
+
+	// With the pool nearly used up, the excess beyond it is charged at the
+	// rate card: 5 minutes left, a 310 s call pays 10 s (0.012/min).
+	b := gbAccount(t, nil)
+	useBundle(t, b, ix, 295, "u")
+	d, err = b.AuthorizeAndReserve(ix, account.Request{CallID: "last", User: "bob", Dialled: uk, Start: november})
+	must(t, err)
+	if d.BundleSeconds != 300 || d.MaxSeconds != 300 {
+		t.Fatalf("decision %+v", d)
+	}
+	r, err = b.RateCDR(ix, account.CDR{CallID: "last", User: "bob", Dialled: uk, Start: november, Seconds: 310})
+	must(t, err)
+	if r.BundleMinutes != 5 || r.PAYGSeconds != 10 || !r.Cost.Equal(money("0.002")) {
+		t.Errorf("310 s with 5 minutes in the pool: %+v", r.Charge)
+	}
+	if u := b.UsageAt(november); u.BundleMinutes != 300 || !u.PAYG.Equal(money("0.002")) {
+		t.Errorf("usage %+v", u)
+	}
+}
