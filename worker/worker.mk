@@ -32,6 +32,13 @@ test-worker: node-deps worker-build
 
 bench-worker: node-deps worker-build
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2000x ./worker/httpapi/
+	@# The glue comparison: one trivial handler on syumai/workers' stock glue
+	@# and on ours.
+	rm -rf $(WB)/stock $(WB)/ping && mkdir -p $(WB)/ping
+	$(GO) tool workers-assets-gen -mode=go -o $(WB)/stock >/dev/null
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WB)/stock/app.wasm ./worker/bench/stockping
+	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs $(WB)/ping/
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WB)/ping/app.wasm ./worker/bench/ping
 	node worker/bench/bench.mjs
 
 run-worker: node-deps worker-build

@@ -5,7 +5,7 @@
 // (raw and gzip) and the cold start.
 import { Miniflare } from "miniflare";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { build, keys, loadSeed, workerOptions, root } from "../test/harness.mjs";
@@ -32,6 +32,14 @@ const hello = new Miniflare({
   modules: true, scriptPath: join(root, "worker/js/hello.mjs"), compatibilityDate: "2026-04-01", cf: false, ...local,
 });
 const go = new Miniflare(workerOptions({ ...local, bindings: {} }));
+const wasmRule = { modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }] };
+const glues = {};
+for (const v of ["stock", "ping"]) {
+  const dir = join(build, v);
+  if (existsSync(join(dir, "app.wasm"))) {
+    glues[v] = new Miniflare({ modules: true, scriptPath: join(dir, "worker.mjs"), modulesRoot: dir, compatibilityDate: "2026-04-01", cf: false, ...wasmRule, ...local });
+  }
+}
 try {
   const t0 = performance.now();
   const goURL = await go.ready;
@@ -71,6 +79,14 @@ try {
         "-then-url", goURL + "v1/cdrs", "-then-body", settleBody.replace("met-", `met-c${c}-`).replace("START", startAt)]), ceiling.req_per_sec]);
     results.push([run("/v1/openapi.json (static)", goURL + "v1/openapi.json", c), ceiling.req_per_sec]);
   }
+  // The glue alone: a trivial handler on the stock glue (a Go runtime per
+  // request) and on ours (one per isolate). The stock glue is slow: fewer
+  // requests, same time bound.
+  for (const c of [1, 8]) {
+    const ceiling = results.find(([r, x]) => x === null && r.c === c)[0].req_per_sec;
+    if (glues.stock) results.push([run("glue: stock syumai ping", (await glues.stock.ready) + "v1/ping", c, ["-n", "300", "-warmup", "5"]), ceiling]);
+    if (glues.ping) results.push([run("glue: ours ping", (await glues.ping.ready) + "v1/ping", c), ceiling]);
+  }
   for (const [r, ceiling] of results) console.log(row(r, ceiling));
   // Where authorizations were decided, from the Tollgate-Served-By header.
   let iso = 0, obj = 0;
@@ -86,4 +102,5 @@ try {
 } finally {
   await go.dispose();
   await hello.dispose();
+  for (const mf of Object.values(glues)) await mf.dispose();
 }
