@@ -8,8 +8,9 @@
 // US$0.13/min, mobile (prefix 614) US$0.38/min.
 //
 // An Index, built once from a deck version, finds the row for a dialled
-// number at a time: the longest prefix with a row in force then, walking a
-// compact digit trie without allocating. Tariff.Price prices a call of any
+// number at a time: the longest prefix with a row in force then, probing a
+// hash table of the prefixes by length without allocating (Index.Find
+// returns a RowRef handle, Index.Lookup the whole Row). Tariff.Price prices a call of any
 // duration in constant time with exact integer arithmetic, and
 // Tariff.MaxSeconds answers the inverse, the longest call a budget pays
 // for. EncodeSnapshot and DecodeSnapshot move an index between processes (the

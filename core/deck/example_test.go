@@ -106,6 +106,33 @@ func ExampleIndex_Lookup() {
 	// 999 no rate
 }
 
+// Find returns a handle to the row instead of the whole Row: the hot path
+// of rating, where often only the tariff is needed.
+func ExampleIndex_Find() {
+	f, err := os.Open("testdata/sample.csv")
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	d, err := deck.ParseCSV(f)
+	if err != nil {
+		panic(err)
+	}
+	ix, err := deck.NewIndex(d)
+	if err != nil {
+		panic(err)
+	}
+	at := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+	if ref, ok := ix.Find("61412345678", at); ok {
+		fmt.Println(ref.Prefix(), ref.Destination(), ref.Kind(), ref.Tariff().Price(60))
+	}
+	_, ok := ix.Find("999", at)
+	fmt.Println(ok)
+	// Output:
+	// 614 Australia Mobile mobile 0.38
+	// false
+}
+
 func ExampleParseCSV() {
 	in := "Code,Destination,Rate,Connect Fee,Initial Increment,Subsequent Increment\n" +
 		"61,Australia,0.13,0,60,60\n" +

@@ -18,15 +18,19 @@ import (
 //
 // A lookup is bound by memory latency, not by arithmetic: on a 100,000-prefix
 // deck the structures do not fit in the L2 cache, and every load that depends
-// on an earlier one costs a cache miss. A digit trie costs one dependent miss
-// per digit of the prefix (or per level after a jump table); this index costs
-// about two, whatever the prefix length:
+// on an earlier one costs a cache miss (about 20 ns within the TLB's reach on
+// the machines we measured, many times that beyond it). A digit trie costs
+// one dependent miss per digit of the prefix, or per level after a jump
+// table (the previous index: ~115 ns); this index costs two, whatever the
+// prefix length, and keeps what a lookup touches to a few megabytes:
 //
-//   - lens has one bit per prefix length present in the deck. For decks of
-//     topMinRows rows or more, top refines it per topDigits-digit start: for
-//     each 5-digit string x, the lengths of the prefixes that can match a
-//     number starting with x (the prefixes of x, and the longer prefixes
-//     starting with x). top is 200 KB and mostly stays in cache.
+//   - lens has one bit per prefix length present in the deck. For large
+//     decks, top refines it per start of the number: for each topDigits-digit
+//     string x, the lengths of the prefixes that can match a number starting
+//     with x (the prefixes of x, and the longer prefixes starting with x).
+//     topDigits is 5 (200 KB) from topMinRows rows and 6 (2 MB) from
+//     topWideMinRows rows; with 6 digits a lookup on a 100,000-prefix deck
+//     probes 1.2 lengths on average, with 5 about 3.
 //   - slots is an open-addressing hash table (linear probing, load ≤ 1/2,
 //     16-byte slots, four to a cache line) of the distinct prefixes, keyed by
 //     the prefix as a number with a leading 1 (10^len + value), so that every
@@ -34,19 +38,28 @@ import (
 //     latest effective range) and that row's effective range as positions in
 //     instants, a small table that stays in cache.
 //
-// Find reads the digits once into the keys of all their prefixes, then
-// probes the lengths of the mask from the longest down. The probes do not
-// depend on each other, so the processor overlaps their misses; the first
-// hit whose last row is in force is the answer, without touching the rows.
-// When that row is not in force (an older or a future-dated price), Find
-// checks the prefix's earlier rows in recs (rec.run counts them) and then
-// goes on with shorter lengths, which is exactly the definition.
+// Find reads the digits (only as many as the longest prefix of the deck) into
+// the keys of all their prefixes, reads the length mask, then probes the
+// lengths of the mask from the longest down; the first hit whose last row is
+// in force is the answer, found without touching the rows. When that row is
+// not in force (an older or a future-dated price), Find checks the prefix's
+// earlier rows in recs (rec.run counts them) and then goes on with shorter
+// lengths, which is exactly the definition. The 2 MB table pays for itself:
+// the probes' outcomes are unpredictable, so each needless probe costs a
+// mispredicted branch that waits for its miss.
+//
+// Measured and rejected (go test -bench Lookup, 2-core EPYC VM): a 5-digit
+// or no top table (~1.6× and ~2× slower), a 1-byte top entry (no faster), a
+// hash table at load 0.8 (2 MB instead of 4 MB, but slower: longer probe
+// runs), probing the lengths beyond the top table before reading it (slower:
+// mispredicted probes).
 //
 // Rows are kept in a compact form (20 bytes, with destinations, tariffs and
 // effective times in small shared tables). Find returns a RowRef, a handle
-// whose accessors read one field each; Lookup materializes the whole Row from
-// it without allocating, and Deck builds the full rows only when first asked
-// (a decoded snapshot never needs them to answer).
+// whose accessors read one field each; Lookup builds the whole Row without
+// allocating (one more cache miss, for the compact row), and Deck builds the
+// full rows only when first asked (a decoded snapshot never needs them to
+// answer).
 type Index struct {
 	version, currency string
 	prefixes          []string  // row prefixes, sorted, then by effective date
