@@ -32,7 +32,10 @@
 //     duration until its CDR (or Expire); metered calls are authorised for
 //     at most Settings.CallLimit so that one call cannot hold everything.
 //   - Bundles and the pay-as-you-go cycle reset at midnight on the 1st in
-//     the account's zone; nothing carries over.
+//     the account's zone; nothing carries over. A call counts against the
+//     month it started in, also when its CDR arrives after the 1st.
+//   - CDRs are idempotent by call id for the current and the previous
+//     month; an unreserved CDR older than that is refused, not charged.
 //
 // An *Account is not safe for concurrent use: its owner (a Durable Object, a
 // test, the portal) serialises access. Nothing here reads the wall clock;

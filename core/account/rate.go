@@ -86,17 +86,22 @@ type ratedCall struct {
 // figure is exactly what Decision.Quote promised for the duration, and its
 // reservation is released. A bundle call that outlasts its MaxSeconds (the
 // switch released it late) first uses, past its BundleSeconds, the minutes
-// still in the pool, like a call without a reservation. A call without a reservation is classified as
-// Authorize would now, without denying or limiting it (it happened): for a
-// duration within what Authorize would allow, the charge is the same. Usage is recorded
-// in the calendar month the call started, and a call is classified against
-// that month's bundle and cap (a late CDR of the previous month goes to,
-// and is judged by, that month's counters). Unknown users and numbers with no route
-// cannot be charged: core.NotFound; a bad CDR is core.Invalid, and so is
-// the CDR of an unreserved call that started before the previous month:
-// rated calls are remembered for idempotency for the current and the
-// previous month only (see MaxRated), so an older one cannot be told from a
-// duplicate and is refused rather than risk charging it twice.
+// still in the pool, like a call without a reservation.
+//
+// A call without a reservation is classified as Authorize would now,
+// without denying or limiting it (it happened): for a duration within what
+// Authorize would allow, the charge is the same.
+//
+// Usage is recorded in the calendar month the call started, and a call is
+// classified against that month's bundle and cap (a late CDR of the
+// previous month goes to, and is judged by, that month's counters).
+//
+// Unknown users and numbers with no route cannot be charged: core.NotFound.
+// A bad CDR is core.Invalid, and so is the CDR of an unreserved call that
+// started before the previous month: rated calls are remembered for
+// idempotency for the current and the previous month only (see MaxRated),
+// so an older one cannot be told from a duplicate and is refused rather
+// than risk charging it twice.
 func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
 	if err := checkCallID(c.CallID); err != nil {
 		return Rating{}, err
