@@ -153,3 +153,35 @@ func TestPriceUnitsAllocs(t *testing.T) {
 		t.Errorf("priceUnits allocates %v times", n)
 	}
 }
+
+// FuzzPriceUnits compares priceUnits with deck.Tariff.Price on two-tier
+// tariffs built from arbitrary numbers, valid or not: it answers for
+// exactly the valid tariffs within maxUnitsSeconds, and then agrees with
+// Price.
+func FuzzPriceUnits(f *testing.F) {
+	f.Add(int64(0), uint8(0), int64(13), uint8(2), 60, 0, int64(0), uint8(0), 60, 61)
+	f.Add(int64(2), uint8(2), int64(375), uint8(4), 30, 30, int64(375), uint8(4), 6, 3600)
+	f.Add(int64(1), uint8(9), int64(99999999999999), uint8(10), 1, 60, int64(5), uint8(1), 1, 86400)
+	f.Fuzz(func(t *testing.T, feeC int64, feeE uint8, r1C int64, r1E uint8, inc1, span int, r2C int64, r2E uint8, inc2, seconds int) {
+		if seconds < 0 || seconds > 2*maxUnitsSeconds {
+			return
+		}
+		tiers := []deck.Tier{{FromSecond: 0, PerMinute: decimal.New(r1C, -int32(r1E%24)), Increment: inc1}}
+		if span != 0 {
+			tiers = append(tiers, deck.Tier{FromSecond: span, PerMinute: decimal.New(r2C, -int32(r2E%24)), Increment: inc2})
+		}
+		literal := deck.Tariff{ConnectionFee: decimal.New(feeC, -int32(feeE%24)), Tiers: tiers}
+		valid := literal.Validate() == nil
+		if _, ok := priceUnits(literal, seconds); ok && !valid && seconds > 0 {
+			t.Fatalf("%s: priceUnits answered for an invalid tariff", literal)
+		}
+		checkPriceUnits(t, literal, seconds, valid && seconds <= maxUnitsSeconds)
+		if valid {
+			compiled, err := deck.NewTariff(literal.ConnectionFee, tiers...)
+			if err != nil {
+				t.Fatalf("valid tariff does not compile: %v", err)
+			}
+			checkPriceUnits(t, compiled, seconds, seconds <= maxUnitsSeconds)
+		}
+	})
+}
