@@ -196,7 +196,9 @@ func TestAnnualNumberRules(t *testing.T) {
 	}
 	owed, err := a.ReleaseLine("+442079460000", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	must(t, err)
-	if !owed.Equal(money("52.5")) || len(a.Dues()) != 1 || len(a.Lines()) != 0 { // 5 × (10 + 14/28)
+	// March is invoiced in advance on 1 March, so the remainder runs from
+	// 1 April: 14 of the 31 days of 15 Mar–15 Apr, then 9 contract months.
+	if !owed.Equal(money("47.26")) || len(a.Dues()) != 1 || len(a.Lines()) != 0 { // 5 × (9 + 14/31) = 47.258
 		t.Fatalf("owed %s, dues %v", owed, a.Dues())
 	}
 	// errors

@@ -38,18 +38,20 @@ func TestInvoiceInput(t *testing.T) {
 	if o := in.Overage[0]; o.Code != "payg" || o.Minutes != 2 || !o.Amount.Equal(money("0.76")) {
 		t.Errorf("payg overage %+v", o)
 	}
-	// The remainder of the annual number released on 10 November (2 months
-	// + 20/30) is a one-off charge.
+	// The remainder of the annual number released on 10 November is a
+	// one-off charge. November is paid in advance, so it runs from 1 December:
+	// 30 of the 31 days of the contract month 30 Nov–31 Dec, then January:
+	// 5 × (1 + 30/31) = 9.84.
 	if len(in.OneOff) != 1 {
 		t.Fatalf("one-off charges %+v", in.OneOff)
 	}
-	if c := in.OneOff[0]; c.Code != "line-local-annual" || !c.Amount.Equal(money("13.33")) {
+	if c := in.OneOff[0]; c.Code != "line-local-annual" || !c.Amount.Equal(money("9.84")) {
 		t.Errorf("contract remainder %+v", c)
 	}
 	inv, err := billing.BuildInvoice(in)
 	must(t, err)
-	if !inv.Total.Equal(money("186.09")) {
-		t.Errorf("invoice total %s, want 186.09 (172 subscriptions + 0.76 + 13.33)", inv.Total)
+	if !inv.Total.Equal(money("182.6")) {
+		t.Errorf("invoice total %s, want 182.60 (172 subscriptions + 0.76 + 9.84)", inv.Total)
 	}
 	kinds := map[billing.LineKind][]string{}
 	for _, l := range inv.Lines {
@@ -58,7 +60,7 @@ func TestInvoiceInput(t *testing.T) {
 	if got := fmt.Sprint(kinds[billing.KindOverage]); got != "[payg 0.76]" {
 		t.Errorf("overage lines %s", got)
 	}
-	if got := fmt.Sprint(kinds[billing.KindCharge]); got != "[line-local-annual 13.33]" {
+	if got := fmt.Sprint(kinds[billing.KindCharge]); got != "[line-local-annual 9.84]" {
 		t.Errorf("one-off charge lines %s", got)
 	}
 	// The January invoice has no overage or charge left from November.

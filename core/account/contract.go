@@ -170,8 +170,27 @@ func (a *Account) UnassignLine(number string) error {
 	return nil
 }
 
+// ReleaseOwed returns what releasing number at `at` would still cost: the
+// remainder of an annual contract (Contract.Remainder) counted from the end
+// of the billing month containing `at`, because lines are invoiced monthly
+// in advance and that month is paid already. A monthly line owes nothing.
+// The portal shows this figure before the user confirms a release.
+func (a *Account) ReleaseOwed(number string, at time.Time) (decimal.Decimal, error) {
+	i, err := a.lineIndex(number)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return a.releaseOwed(a.lines[i], at), nil
+}
+
+func (a *Account) releaseOwed(l Line, at time.Time) decimal.Decimal {
+	p := a.cat.products[a.cat.byCode[l.Product]]
+	paidUntil := monthStart(a.periodOf(at)+1, a.loc)
+	return l.Contract.Remainder(p.MonthlyPrice, paidUntil)
+}
+
 // ReleaseLine gives a number up at `at`. For an annual contract the
-// remainder (Contract.Remainder) is still owed: it is recorded as a Due and
+// remainder (ReleaseOwed) is still owed: it is recorded as a Due and
 // returned. Releasing a monthly line owes nothing more.
 func (a *Account) ReleaseLine(number string, at time.Time) (decimal.Decimal, error) {
 	i, err := a.lineIndex(number)
@@ -179,8 +198,7 @@ func (a *Account) ReleaseLine(number string, at time.Time) (decimal.Decimal, err
 		return decimal.Zero, err
 	}
 	l := a.lines[i]
-	p := a.cat.products[a.cat.byCode[l.Product]]
-	owed := l.Contract.Remainder(p.MonthlyPrice, at)
+	owed := a.releaseOwed(l, at)
 	if owed.IsPositive() {
 		a.dues = append(a.dues, Due{Code: l.Product, Amount: owed, At: at,
 			Description: "Remainder of annual contract for " + l.Number})

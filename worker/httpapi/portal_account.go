@@ -212,12 +212,22 @@ func lineJSON(a *account.Account, l account.Line, at time.Time) LineJSON {
 	p, _ := a.Catalog().Product(l.Product)
 	out := LineJSON{Number: l.Number, Product: l.Product, ProductName: p.Name, Category: string(p.Category), User: l.User,
 		Verified: l.Verified, Term: string(l.Contract.Term), Start: l.Contract.Start.UTC(), MonthlyPrice: p.MonthlyPrice.StringFixed(2),
-		ReleaseOwes: l.Contract.Remainder(p.MonthlyPrice, at).StringFixed(2)}
+		ReleaseOwes: releaseOwes(a, l, at)}
 	if !l.Contract.End.IsZero() {
 		e := l.Contract.End.UTC()
 		out.End = &e
 	}
 	return out
+}
+
+// releaseOwes is what releasing l at `at` would still cost, as the portal
+// shows it before the user confirms.
+func releaseOwes(a *account.Account, l account.Line, at time.Time) string {
+	owed, err := a.ReleaseOwed(l.Number, at)
+	if err != nil { // l comes from a.Lines(): unreachable
+		return "0.00"
+	}
+	return owed.StringFixed(2)
 }
 
 func findLine(a *account.Account, number string) (account.Line, bool) {
