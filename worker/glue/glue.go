@@ -2,12 +2,14 @@
 // instance per isolate serves every request of that isolate.
 //
 // The JavaScript half (worker/js/worker.mjs) instantiates the wasm module once,
-// then hands each event to Go as a compact tuple — method, URL, headers as one
-// "name: value\n" string, the body as bytes, and the request's execution
-// context — and receives status, headers (same format) and body bytes back
-// through a callback. Everything a handler needs about its own request travels
-// in the request's context.Context (see Exec and Storage), so concurrent
-// requests never share mutable state.
+// then hands each event to Go as one buffer — method, URL, headers as one
+// "name: value\n" block and the body (PackRequest) — plus, for Durable Object
+// events, the object's state, and receives status, headers and body back as
+// one buffer (PackResponse) through a single answer function. Few JS values
+// per event matter: each is a reference with a finalizer on the Go side.
+// Everything a handler needs about its own request travels in the request's
+// context.Context (see Exec and Storage), so concurrent requests never share
+// mutable state.
 //
 // One rule follows from sharing one Go runtime between the requests of an
 // isolate: a handler must never wait (on a lock, a channel, a singleflight)
@@ -24,6 +26,7 @@ package glue
 
 import (
 	"bytes"
+	"encoding/binary"
 	"net/http"
 	"strings"
 )
@@ -66,6 +69,60 @@ func (h Handlers) pick(k Kind) http.Handler {
 		return http.NotFoundHandler()
 	}
 	return x
+}
+
+// PackRequest lays out a request as the JS glue hands it to Go: a 4-byte
+// little-endian length n, then n bytes "method\nurl\nheaders" (headers in
+// the compact block format), then the body.
+func PackRequest(method, url, headers string, body []byte) []byte {
+	head := method + "\n" + url + "\n" + headers
+	out := make([]byte, 4+len(head)+len(body))
+	binary.LittleEndian.PutUint32(out, uint32(len(head)))
+	copy(out[4:], head)
+	copy(out[4+len(head):], body)
+	return out
+}
+
+// UnpackRequest is the inverse of PackRequest; the body aliases buf.
+func UnpackRequest(buf []byte) (method, url, headers string, body []byte, ok bool) {
+	if len(buf) < 4 {
+		return "", "", "", nil, false
+	}
+	n := binary.LittleEndian.Uint32(buf)
+	if uint64(n) > uint64(len(buf)-4) {
+		return "", "", "", nil, false
+	}
+	head := string(buf[4 : 4+n])
+	method, rest, ok1 := strings.Cut(head, "\n")
+	url, headers, ok2 := strings.Cut(rest, "\n")
+	if !ok1 || !ok2 {
+		return "", "", "", nil, false
+	}
+	return method, url, headers, buf[4+n:], true
+}
+
+// PackResponse lays out a response as Go hands it back: a 2-byte
+// little-endian status, a 4-byte little-endian length n, n bytes of headers
+// (compact block format), then the body.
+func PackResponse(status int, headers string, body []byte) []byte {
+	out := make([]byte, 6+len(headers)+len(body))
+	binary.LittleEndian.PutUint16(out, uint16(status))
+	binary.LittleEndian.PutUint32(out[2:], uint32(len(headers)))
+	copy(out[6:], headers)
+	copy(out[6+len(headers):], body)
+	return out
+}
+
+// UnpackResponse is the inverse of PackResponse (what worker.mjs does).
+func UnpackResponse(buf []byte) (status int, headers string, body []byte, ok bool) {
+	if len(buf) < 6 {
+		return 0, "", nil, false
+	}
+	n := binary.LittleEndian.Uint32(buf[2:])
+	if uint64(n) > uint64(len(buf)-6) {
+		return 0, "", nil, false
+	}
+	return int(binary.LittleEndian.Uint16(buf)), string(buf[6 : 6+n]), buf[6+n:], true
 }
 
 // ParseHeaders parses the compact header block used between JS and Go: one

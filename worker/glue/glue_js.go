@@ -26,8 +26,9 @@ type eventValues struct {
 	aux  js.Value // the Durable Object's state.storage; undefined otherwise
 }
 
-// Exec returns the ExecutionContext of the event that ctx belongs to (for
-// waitUntil); for a Durable Object request it is the object's state.
+// Exec returns the ExecutionContext of a cron or queue event (for
+// waitUntil) and the object's state for a Durable Object request; it is
+// undefined for fetch events.
 func Exec(ctx context.Context) js.Value {
 	if v, ok := ctx.Value(ctxKey{}).(*eventValues); ok {
 		return v.exec
@@ -45,43 +46,93 @@ func Storage(ctx context.Context) js.Value {
 }
 
 // Serve registers h with the JavaScript glue and never returns. The glue
-// (worker.mjs) must have set globalThis.__tollgate = {env, ready} before
-// starting the Go program.
+// (worker.mjs) must have set globalThis.__tollgate = {env, ready, answer}
+// before starting the Go program.
+//
+// The hand-off is two buffers per event, to keep the number of JS values
+// Go touches (each one a reference with a finalizer) small: JS calls
+// serve(id, kind, request[, exec, aux]) with the request packed by
+// PackRequest's layout, and Go calls answer(id, response) with the response
+// packed as PackResponse does.
 func Serve(h Handlers) {
 	api := js.Global().Get("__tollgate")
+	answer := api.Get("answer")
 	serve := js.FuncOf(func(_ js.Value, a []js.Value) any {
-		// Arguments: kind, method, url, headers, body (Uint8Array|null),
-		// exec, aux, done(status, headers, body).
-		kind := Kind(a[0].Int())
-		method := a[1].String()
-		rawURL := a[2].String()
-		headers := a[3].String()
-		var body []byte
-		if b := a[4]; b.Truthy() {
-			body = make([]byte, b.Length())
-			js.CopyBytesToGo(body, b)
+		id := a[0].Int()
+		kind := Kind(a[1].Int())
+		b := a[2]
+		buf := make([]byte, b.Length())
+		js.CopyBytesToGo(buf, b)
+		ev := &eventValues{exec: js.Undefined(), aux: js.Undefined()}
+		if len(a) > 4 {
+			ev.exec, ev.aux = a[3], a[4]
 		}
-		ev := &eventValues{exec: a[5], aux: a[6]}
-		done := a[7]
-		go dispatch(h.pick(kind), method, rawURL, headers, body, ev, done)
+		run(job{h.pick(kind), id, buf, ev, answer})
 		return nil
 	})
 	api.Call("ready", serve)
 	select {}
 }
 
+// job is one event for a worker goroutine.
+type job struct {
+	h      http.Handler
+	id     int
+	buf    []byte
+	ev     *eventValues
+	answer js.Value
+}
+
+// idle holds the worker goroutines waiting for an event. Workers are kept
+// rather than a goroutine started per event: a long-lived goroutine's stack
+// has already grown to what the handlers need, and growing (copying) a new
+// stack on every event is one of the larger costs of a request on js/wasm.
+// Waiting on idle is not waiting on any request's I/O (see the package doc).
+var idle = make(chan chan job, 256)
+
+// run hands j to an idle worker, or starts one.
+func run(j job) {
+	select {
+	case w := <-idle:
+		w <- j
+	default:
+		w := make(chan job, 1)
+		w <- j
+		go worker(w)
+	}
+}
+
+func worker(w chan job) {
+	for j := range w {
+		dispatch(j.h, j.id, j.buf, j.ev, j.answer)
+		select {
+		case idle <- w:
+		default:
+			return // enough idle workers
+		}
+	}
+}
+
 const internalBody = `{"error":{"code":"internal","message":"internal error"}}`
 
-func dispatch(h http.Handler, method, rawURL, headers string, body []byte, ev *eventValues, done js.Value) {
+func dispatch(h http.Handler, id int, buf []byte, ev *eventValues, answer js.Value) {
 	w := newResponseWriter()
+	method, rawURL := "?", "?"
 	defer func() {
+		var out []byte
 		if p := recover(); p != nil {
 			log.Printf("panic serving %s %s: %v", method, rawURL, p)
-			done.Invoke(500, "content-type: application/json\n", bytesToJS([]byte(internalBody)))
-			return
+			out = PackResponse(500, "content-type: application/json\n", []byte(internalBody))
+		} else {
+			out = PackResponse(w.statusCode(), FormatHeaders(w.header), w.body.Bytes())
 		}
-		done.Invoke(w.statusCode(), FormatHeaders(w.header), bytesToJS(w.body.Bytes()))
+		answer.Invoke(id, bytesToJS(out))
 	}()
+	method, rawURL, headers, body, ok := UnpackRequest(buf)
+	if !ok {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
@@ -98,16 +149,12 @@ func dispatch(h http.Handler, method, rawURL, headers string, body []byte, ev *e
 		ContentLength: int64(len(body)),
 		Host:          u.Host,
 		RequestURI:    u.RequestURI(),
-		RemoteAddr:    "",
 	}
 	req = req.WithContext(context.WithValue(context.Background(), ctxKey{}, ev))
 	h.ServeHTTP(w, req)
 }
 
-func bytesToJS(b []byte) any {
-	if len(b) == 0 {
-		return nil
-	}
+func bytesToJS(b []byte) js.Value {
 	u := uint8Array.New(len(b))
 	js.CopyBytesToJS(u, b)
 	return u

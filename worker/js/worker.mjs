@@ -12,7 +12,10 @@ const FETCH = 0, OBJECT = 1, SCHEDULED = 2, QUEUE = 3;
 
 let serve;       // Go's entry point, once the program is ready
 let starting;    // the start-up promise
-const pending = new Set(); // rejecters of events Go has not answered yet
+let nextID = 1;
+const inflight = new Map(); // id → {resolve, reject, timer} of events Go has not answered yet
+const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 function start(env) {
   if (starting === undefined) {
@@ -20,6 +23,7 @@ function start(env) {
       globalThis.__tollgate = {
         env,
         ready(fn) { serve = fn; resolve(); },
+        answer,
       };
       const go = new Go();
       const instance = new WebAssembly.Instance(mod, go.importObject);
@@ -29,14 +33,41 @@ function start(env) {
         serve = undefined;
         starting = undefined;
         const e = err instanceof Error ? err : new Error("Go program exited");
-        for (const fail of pending) fail(e);
-        pending.clear();
+        for (const p of inflight.values()) { clearTimeout(p.timer); p.reject(e); }
+        inflight.clear();
         reject(e);
       };
       go.run(instance).then(() => exited(), exited);
     });
   }
   return starting;
+}
+
+// answer receives Go's response to event id: a 2-byte status, a 4-byte
+// header length (both little-endian), the header block, the body.
+function answer(id, buf) {
+  const p = inflight.get(id);
+  if (p === undefined) return;
+  inflight.delete(id);
+  clearTimeout(p.timer);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const status = dv.getUint16(0, true);
+  const hl = dv.getUint32(2, true);
+  const body = buf.subarray(6 + hl);
+  p.resolve(new Response(body.byteLength > 0 ? body : null, {
+    status, headers: parseHeaders(dec.decode(buf.subarray(6, 6 + hl))),
+  }));
+}
+
+// pack lays out a request for Go: a 4-byte little-endian length n, n bytes
+// of "method\nurl\nheaders", then the body.
+function pack(method, url, headers, body) {
+  const head = enc.encode(method + "\n" + url + "\n" + headers);
+  const out = new Uint8Array(4 + head.byteLength + (body ? body.byteLength : 0));
+  new DataView(out.buffer).setUint32(0, head.byteLength, true);
+  out.set(head, 4);
+  if (body) out.set(body, 4 + head.byteLength);
+  return out;
 }
 
 function headerBlock(headers) {
@@ -101,17 +132,15 @@ const ANSWER_TIMEOUT = 30000;
 
 function call(kind, method, url, headers, body, exec, aux) {
   return new Promise((resolve, reject) => {
-    const fail = (e) => { clearTimeout(timer); reject(e); };
+    const id = nextID++;
     const timer = setTimeout(() => {
-      pending.delete(fail);
+      inflight.delete(id);
       reject(new Error("no answer from the Go program within " + ANSWER_TIMEOUT + " ms: " + method + " " + url));
     }, ANSWER_TIMEOUT);
-    pending.add(fail);
-    serve(kind, method, url, headers, body, exec, aux, (status, h, b) => {
-      clearTimeout(timer);
-      pending.delete(fail);
-      resolve(new Response(b, { status, headers: parseHeaders(h) }));
-    });
+    inflight.set(id, { resolve, reject, timer });
+    const buf = pack(method, url, headers, body);
+    if (exec === undefined) serve(id, kind, buf);
+    else serve(id, kind, buf, exec, aux);
   });
 }
 
@@ -123,8 +152,10 @@ async function handle(kind, req, env, exec, aux, extraHeaders = "") {
 }
 
 export default {
-  fetch(req, env, ctx) {
-    return handle(FETCH, req, env, ctx, undefined);
+  fetch(req, env) {
+    // No per-request JS values besides the packed request: fewer for Go to
+    // track (the fetch handlers do not use waitUntil).
+    return handle(FETCH, req, env, undefined, undefined);
   },
   async scheduled(event, env, ctx) {
     if (serve === undefined) await start(env);
