@@ -44,7 +44,7 @@ func Handler(b Build) *app.Handler {
 			Maskable: "/web/icon-512.png",
 			SVG:      "/web/icon.svg",
 		},
-		Styles: []string{"/web/portal.css"},
+		Styles: []string{"/web/portal.css", "/web/account.css"},
 		// Start downloading (and compiling) app.wasm with the page rather
 		// than after the deferred scripts ran: app.js's fetch reuses it.
 		RawHeaders:            []string{`<link rel="preload" href="/web/app.wasm" as="fetch" type="application/wasm" crossorigin>`},

@@ -10,6 +10,12 @@ type Nav struct {
 	Active string
 
 	open bool
+	me   *Me // the signed-in user, nil when signed out
+}
+
+// OnMount finds out who is signed in.
+func (n *Nav) OnMount(ctx app.Context) {
+	loadSession(ctx, func(me *Me, err error) { n.me = me })
 }
 
 // Render draws the bar.
@@ -30,12 +36,16 @@ func (n *Nav) Render() app.UI {
 			app.Nav().ID("nav-links").Class(navClass(n.open)).Aria("label", "Main").Body(
 				app.Range(Pages()).Slice(func(i int) app.UI {
 					p := Pages()[i]
+					if p.Path == "/signin" && n.me != nil {
+						return nil // signed in: the user and "Sign out" instead
+					}
 					a := app.A().Href(p.Path).Text(p.Title)
 					if p.Path == n.Active {
 						a = a.Aria("current", "page")
 					}
 					return a
 				}),
+				app.If(n.me != nil, func() app.UI { return navUser(n.me) }),
 			),
 		),
 	)
@@ -50,4 +60,13 @@ func navClass(open bool) string {
 		return "nav open"
 	}
 	return "nav"
+}
+
+// navUser shows who is signed in, with their role, and a sign-out button.
+func navUser(me *Me) app.UI {
+	return app.Span().Class("nav-user").Body(
+		app.Span().ID("nav-user").Title(me.User.Email+" · "+me.Tenant.Name).Text(me.User.Name+" ("+me.User.Role+")"),
+		app.Button().Type("button").ID("signout").Class("nav-signout").Text("Sign out").
+			OnClick(func(ctx app.Context, e app.Event) { signOut(ctx) }),
+	)
 }

@@ -18,10 +18,10 @@ func Pages() []Page {
 	return []Page{
 		{Path: "/", Title: "Rate checker", Public: true, New: func() app.Composer { return &RateChecker{} }},
 		{Path: "/rates", Title: "Rates directory", Public: true, New: func() app.Composer { return &RatesDirectory{} }},
-		{Path: "/packages", Title: "Packages", New: func() app.Composer { return &SignedInPage{Page: "packages"} }},
-		{Path: "/usage", Title: "Usage & billing", New: func() app.Composer { return &SignedInPage{Page: "usage"} }},
-		{Path: "/numbers", Title: "Numbers", New: func() app.Composer { return &SignedInPage{Page: "numbers"} }},
-		{Path: "/settings", Title: "Settings", New: func() app.Composer { return &SignedInPage{Page: "settings"} }},
+		{Path: "/packages", Title: "Packages", New: func() app.Composer { return &PackagesPage{} }},
+		{Path: "/usage", Title: "Usage & billing", New: func() app.Composer { return &UsagePage{} }},
+		{Path: "/numbers", Title: "Numbers", New: func() app.Composer { return &NumbersPage{} }},
+		{Path: "/settings", Title: "Settings", New: func() app.Composer { return &SettingsPage{} }},
 		{Path: "/signin", Title: "Sign in", Public: true, New: func() app.Composer { return &SignIn{} }},
 	}
 }

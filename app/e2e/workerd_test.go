@@ -55,6 +55,18 @@ func startWorkerd(root string) (url string, stop func(), err error) {
 			return "", nil, fmt.Errorf("workerd: kv put %s: %v\n%s", key, err, out)
 		}
 	}
+	// The ledger (D1): migrations, then the demo tenants, portal logins and
+	// numbers, as `make run-worker` does (the account pages sign in).
+	for _, args := range [][]string{
+		{"d1", "migrations", "apply", "DB", "--local", "--persist-to", state},
+		{"d1", "execute", "DB", "--local", "--persist-to", state, "--file", filepath.Join(seed, "seed.sql")},
+	} {
+		cmd := exec.Command(wrangler, args...)
+		cmd.Dir, cmd.Env = root, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", nil, fmt.Errorf("workerd: wrangler %s: %v\n%s", strings.Join(args[:2], " "), err, out)
+		}
+	}
 
 	port, err := freePort()
 	if err != nil {

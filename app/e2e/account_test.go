@@ -1,0 +1,184 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core/billing"
+)
+
+// TestAccountAdmin signs in as an admin and goes through the account pages:
+// a package change is quoted in the browser, the quote equals the server's,
+// applying it changes the upcoming invoice; releasing an annual number warns
+// what is still owed before anything happens.
+func TestAccountAdmin(t *testing.T) {
+	needsAPI(t)
+	ctx := newBrowser(t)
+	signIn(t, ctx, "alice@demo.example")
+	waitContains(t, ctx, "#nav-user", "Alice Admin")
+	waitJS(t, ctx, `!!document.querySelector("#recommendation")`, "the recommendation")
+	viewportShot(t, ctx, "account-packages")
+
+	// The upcoming invoice before the change.
+	openPage(t, ctx, "/usage", "usage")
+	waitJS(t, ctx, `!!document.querySelector("#invoice-upcoming")`, "the invoices")
+	waitJS(t, ctx, `!!document.querySelector("#chart-minutes") && !!document.querySelector("#chart-spend")`, "the charts")
+	screenshot(t, ctx, "account-usage")
+	click(t, ctx, "#invoice-upcoming")
+	before := waitContains(t, ctx, "#invoice-total", "US$")
+	screenshot(t, ctx, "account-usage-invoice")
+
+	// Change Bob's packages: the browser's quote, then the server's.
+	openPage(t, ctx, "/packages", "packages")
+	waitJS(t, ctx, `!!document.querySelector("#change-bob")`, "Bob's row")
+	click(t, ctx, "#change-bob")
+	waitJS(t, ctx, `!!document.querySelector("#package-editor")`, "the package editor")
+	click(t, ctx, "#pkg-pkg-uk-eu")
+	net := waitContains(t, ctx, "#quote-net", "US$")
+	waitContains(t, ctx, "#quote-check", "exactly the same")
+	screenshot(t, ctx, "account-packages-quote")
+
+	checked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#pkg-pkg-uk-eu").checked`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{}
+	if checked {
+		want = append(want, "pkg-uk-eu")
+	}
+	body, _ := json.Marshal(map[string]any{"users": []map[string]any{{"user": "bob", "packages": want}}})
+	res := fetchInPage(t, ctx, "POST", "/v1/packages/quote", string(body), nil)
+	if res.Status != 200 {
+		t.Fatalf("server quote: %d %s", res.Status, res.Body)
+	}
+	var sq struct {
+		Quote billing.Quote `json:"quote"`
+	}
+	if err := json.Unmarshal(res.Body, &sq); err != nil {
+		t.Fatal(err)
+	}
+	for sel, amount := range map[string]decimal.Decimal{"#quote-net": sq.Quote.Net, "#quote-credit": sq.Quote.Credit, "#quote-charge": sq.Quote.Charge} {
+		if got := text(t, ctx, sel); !strings.HasSuffix(got, "$"+amount.StringFixed(2)) {
+			t.Errorf("%s: the browser shows %q, the server quotes %s", sel, got, amount.StringFixed(2))
+		}
+	}
+	if sq.Quote.Net.IsZero() {
+		t.Errorf("a package change for %d of %d days costs nothing: %+v", sq.Quote.UnusedDays, sq.Quote.CycleDays, sq.Quote)
+	}
+	if !strings.Contains(text(t, ctx, "#quote-days"), "unused days") {
+		t.Errorf("the quote does not explain the unused days: %q", text(t, ctx, "#quote-days"))
+	}
+
+	click(t, ctx, "#apply-change")
+	waitContains(t, ctx, "#apply-result", "Done")
+	t.Logf("applied: %s (browser quote %s)", text(t, ctx, "#apply-result"), net)
+
+	// The upcoming invoice changed.
+	openPage(t, ctx, "/usage", "usage")
+	waitJS(t, ctx, `!!document.querySelector("#invoice-upcoming")`, "the invoices")
+	click(t, ctx, "#invoice-upcoming")
+	after := waitContains(t, ctx, "#invoice-total", "US$")
+	if after == before {
+		t.Errorf("the upcoming invoice is still %s after the package change", after)
+	}
+	if !strings.Contains(text(t, ctx, "#invoice-lines"), "Prorated addition") && !strings.Contains(text(t, ctx, "#invoice-lines"), "Credit for unused days") {
+		t.Errorf("the upcoming invoice has no prorated line: %q", text(t, ctx, "#invoice-lines"))
+	}
+
+	// Releasing an annual number: the warning first, nothing released yet.
+	openPage(t, ctx, "/numbers", "numbers")
+	waitJS(t, ctx, `!!document.querySelector("#number-442079460003-release")`, "the numbers")
+	screenshot(t, ctx, "account-numbers")
+	click(t, ctx, "#number-442079460003-release")
+	warning := waitContains(t, ctx, "#consequence", "annual contract")
+	if !strings.Contains(warning, "still owe") {
+		t.Errorf("release warning = %q", warning)
+	}
+	screenshot(t, ctx, "account-numbers-release")
+	click(t, ctx, "#cancel-action")
+	waitJS(t, ctx, `!document.querySelector("#number-action")`, "the action to be cancelled")
+	if !strings.Contains(text(t, ctx, "#number-442079460003"), "Carol") {
+		t.Errorf("cancelled release changed the number: %q", text(t, ctx, "#number-442079460003"))
+	}
+
+	// Unassigning an annual number: no refund, said before confirming.
+	click(t, ctx, "#number-442079460003-unassign")
+	waitContains(t, ctx, "#consequence", "No refund")
+
+	openPage(t, ctx, "/settings", "settings")
+	waitJS(t, ctx, `!!document.querySelector("#settings-form")`, "the settings")
+	screenshot(t, ctx, "account-settings")
+
+	// Phone width.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	openPage(t, ctx, "/usage", "usage")
+	waitJS(t, ctx, `!!document.querySelector("#chart-minutes")`, "the usage")
+	screenshot(t, ctx, "account-usage-phone")
+	openPage(t, ctx, "/numbers", "numbers")
+	waitJS(t, ctx, `!!document.querySelector("#numbers")`, "the numbers")
+	screenshot(t, ctx, "account-numbers-phone")
+
+	// Sign out.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	openPage(t, ctx, "/packages", "packages")
+	waitJS(t, ctx, `!!document.querySelector("#signout")`, "the sign-out button")
+	click(t, ctx, "#signout")
+	waitJS(t, ctx, `window.tollgateMounted === "signin" && !!document.querySelector("#signin-form")`, "the sign-in page")
+	openPage(t, ctx, "/packages", "packages")
+	waitJS(t, ctx, `!!document.querySelector("#signed-out")`, "the signed-out note")
+}
+
+// TestAccountMember: a member sees the account but cannot change packages;
+// the server refuses too, and the page says so in words.
+func TestAccountMember(t *testing.T) {
+	needsAPI(t)
+	ctx := newBrowser(t)
+	signIn(t, ctx, "bob@demo.example")
+	waitContains(t, ctx, "#member-note", "only an admin can change it")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[id^=change-]").length`)); n != 0 {
+		t.Errorf("a member sees %d package change buttons", n)
+	}
+	screenshot(t, ctx, "account-packages-member")
+	body := `{"users":[{"user":"bob","packages":["pkg-global"]}]}`
+	res := fetchInPage(t, ctx, "POST", "/v1/packages/apply", body, map[string]string{"Idempotency-Key": "member-try"})
+	if res.Status != 403 || !strings.Contains(string(res.Body), "only an admin") {
+		t.Errorf("a member's package change: %d %s", res.Status, res.Body)
+	}
+
+	openPage(t, ctx, "/settings", "settings")
+	waitJS(t, ctx, `!!document.querySelector("#settings-form")`, "the settings")
+	if dis, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#settings-form fieldset").disabled && !document.querySelector("#save-settings")`)); !dis {
+		t.Error("a member can edit the settings")
+	}
+	openPage(t, ctx, "/numbers", "numbers")
+	waitJS(t, ctx, `!!document.querySelector("#numbers")`, "the numbers")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#numbers button").length`)); n != 0 {
+		t.Errorf("a member sees %d number action buttons", n)
+	}
+}
+
+// TestSignInWrongPassword: the API's refusal is shown in words.
+func TestSignInWrongPassword(t *testing.T) {
+	needsAPI(t)
+	ctx := newBrowser(t)
+	openPage(t, ctx, "/signin", "signin")
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#email"), "alice@demo.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "not-the-password"),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitContains(t, ctx, "#signin-error", "wrong email or password")
+	viewportShot(t, ctx, "account-signin-error")
+}
