@@ -278,7 +278,7 @@ func (p *PackagesPage) renderHeldRow(h heldPackages, admin bool) app.UI {
 		}
 	}
 	total := formatMoney(amount, p.currency())
-	return app.Tr().ID("held-" + h.User).Body(
+	return app.Tr().ID("held-"+h.User).Body(
 		app.Th().Scope("row").Text(p.userName(h.User)),
 		app.Td().Class("packages").Body(app.Range(names).Slice(func(i int) app.UI {
 			return app.Span().Class("chip").Text(names[i])

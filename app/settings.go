@@ -227,7 +227,9 @@ func (p *SettingsPage) content() app.UI {
 						),
 					),
 					pageError("settings-error", p.saveErr),
-					app.If(p.saved != "", func() app.UI { return app.Div().ID("settings-saved").Class("message ok").Attr("role", "status").Text(p.saved) }),
+					app.If(p.saved != "", func() app.UI {
+						return app.Div().ID("settings-saved").Class("message ok").Attr("role", "status").Text(p.saved)
+					}),
 					app.If(!ro, func() app.UI {
 						return app.Div().Class("actions").Body(
 							app.Button().Type("submit").Class("button").ID("save-settings").Disabled(p.saving).Text(busyText(p.saving, "Save settings", "Saving…")),
@@ -240,7 +242,9 @@ func (p *SettingsPage) content() app.UI {
 			app.H2().ID("privileges-title").Text("Call privileges"),
 			app.P().Class("hint").Text("Who may call what. Emergency and essential numbers always work."),
 			pageError("privileges-error", p.userErr),
-			app.If(p.userDone != "", func() app.UI { return app.Div().ID("privileges-saved").Class("message ok").Attr("role", "status").Text(p.userDone) }),
+			app.If(p.userDone != "", func() app.UI {
+				return app.Div().ID("privileges-saved").Class("message ok").Attr("role", "status").Text(p.userDone)
+			}),
 			app.Div().Class("table-wrap").Body(app.Table().Class("data").ID("privileges").Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Scope("col").Text("User"),

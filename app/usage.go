@@ -314,7 +314,7 @@ func renderInvoice(r *invoiceResponse) app.UI {
 				if l.Quantity > 0 {
 					qty = strconv.Itoa(l.Quantity)
 				}
-				return app.Tr().Class("line-" + l.Kind.String()).Body(
+				return app.Tr().Class("line-"+l.Kind.String()).Body(
 					app.Td().Text(lineKindWords(l.Kind)),
 					app.Td().Text(desc),
 					app.Td().Class("num").Text(qty),
