@@ -16,7 +16,7 @@ BENCH_TARGETS := bench-core
 
 .PHONY: run test bench vet test-go test-core-wasm check-generated bench-core demo
 
-run: run-worker
+run: portal run-worker
 
 # demo runs the command-line demonstration of the rating core.
 demo:
