@@ -52,9 +52,10 @@ func minutesChartSVG(days []usageRow) string {
 }
 
 // spendChartSVG draws pay-as-you-go spend against the cap: a bar filled to
-// the spend, with the cap and the notification thresholds marked.
+// the spend, with the cap and the notification thresholds marked. The
+// amounts are written under it in HTML (readable at any width).
 func spendChartSVG(spent, capAmt decimal.Decimal, capped bool, thresholds []int, currency string) string {
-	const w, h, left, right, barY, barH = 720.0, 86.0, 8.0, 8.0, 22.0, 28.0
+	const w, h, left, right, barY, barH = 720.0, 58.0, 8.0, 8.0, 22.0, 28.0
 	full := capAmt
 	if !capped || !full.IsPositive() {
 		full = decimal.Max(spent, decimal.NewFromInt(1))
@@ -90,9 +91,7 @@ func spendChartSVG(spent, capAmt decimal.Decimal, capped bool, thresholds []int,
 			}
 			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%g" text-anchor="%s">%d%%</text>`, x, barY-8, anchor, t)
 		}
-		fmt.Fprintf(&b, `<text class="axis" x="%g" y="%g" text-anchor="end">cap %s</text>`, w-right, barY+barH+20, html.EscapeString(formatMoney(capAmt, currency)))
 	}
-	fmt.Fprintf(&b, `<text class="axis strong" x="%g" y="%g">spent %s</text>`, left, barY+barH+20, html.EscapeString(formatMoney(spent, currency)))
 	b.WriteString(`</svg>`)
 	return b.String()
 }

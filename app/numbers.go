@@ -163,7 +163,7 @@ func (p *NumbersPage) content() app.UI {
 		app.Section().Class("panel").Body(
 			app.P().Class("hint").Text("Annual contracts are paid for the year: unassigning such a number gives no refund, it stays your team's and can be reassigned at no cost; releasing it still leaves the rest of the contract to pay."),
 			app.Div().Class("table-wrap").Body(
-				app.Table().ID("numbers").Class("data").Body(
+				app.Table().ID("numbers").Class("data stack").Body(
 					app.THead().Body(app.Tr().Body(
 						app.Th().Scope("col").Text("Number"),
 						app.Th().Scope("col").Text("Type"),
@@ -194,16 +194,16 @@ func (p *NumbersPage) renderRow(l lineJSON, admin bool) app.UI {
 	id := "number-" + digitsOnly(l.Number)
 	return app.Tr().ID(id).Body(
 		app.Th().Scope("row").Class("e164").Text(l.Number),
-		app.Td().Text(l.ProductName),
-		app.Td().Body(
+		app.Td().DataSet("label", "Type").Text(l.ProductName),
+		app.Td().DataSet("label", "Contract").Body(
 			app.Span().Class("badge "+l.Term).Text(termWords(l.Term)),
 			app.Text(" "+contract),
 			app.If(l.ReleaseOwes.IsPositive(), func() app.UI {
 				return app.Div().Class("hint").Text(formatMoney(l.ReleaseOwes, p.nums.Currency) + " left to pay if released now")
 			}),
 		),
-		app.Td().Body(user),
-		app.Td().Class("num").Text(formatMoney(l.MonthlyPrice, p.nums.Currency)),
+		app.Td().DataSet("label", "User").Body(user),
+		app.Td().Class("num").DataSet("label", "Per month").Text(formatMoney(l.MonthlyPrice, p.nums.Currency)),
 		app.If(admin, func() app.UI {
 			return app.Td().Class("row-actions").Body(
 				app.If(l.User == "" && l.Category == "line", func() app.UI {

@@ -250,7 +250,7 @@ func (p *PackagesPage) content() app.UI {
 			app.H2().ID("held-title").Text("Who has what"),
 			app.P().Class("hint").Text("Every user has unlimited US & Canada calling included. Regional and Global packages are billed per user per month."),
 			app.Div().Class("table-wrap").Body(
-				app.Table().ID("held").Class("data").Body(
+				app.Table().ID("held").Class("data stack").Body(
 					app.THead().Body(app.Tr().Body(
 						app.Th().Scope("col").Text("User"),
 						app.Th().Scope("col").Text("Packages"),
@@ -280,10 +280,10 @@ func (p *PackagesPage) renderHeldRow(h heldPackages, admin bool) app.UI {
 	total := formatMoney(amount, p.currency())
 	return app.Tr().ID("held-"+h.User).Body(
 		app.Th().Scope("row").Text(p.userName(h.User)),
-		app.Td().Class("packages").Body(app.Range(names).Slice(func(i int) app.UI {
+		app.Td().Class("packages").DataSet("label", "Packages").Body(app.Range(names).Slice(func(i int) app.UI {
 			return app.Span().Class("chip").Text(names[i])
 		})),
-		app.Td().Class("num").Text(total),
+		app.Td().Class("num").DataSet("label", "Per month").Text(total),
 		app.If(admin, func() app.UI {
 			return app.Td().Body(app.Button().Type("button").Class("button small").ID("change-"+h.User).
 				Aria("label", "Change "+p.userName(h.User)+"'s packages").Text("Change").OnClick(p.startEdit(h.User)))
@@ -402,8 +402,11 @@ func (p *PackagesPage) renderRecommendation() app.UI {
 		app.P().ID("rec-summary").Text(r.Summary),
 		app.P().Class("hint").Text(fmt.Sprintf("Based on your team's calls from %s to %s: %s called.",
 			p.pk.UsagePeriod.Start.Format("2 Jan"), p.pk.UsagePeriod.End.AddDate(0, 0, -1).Format("2 Jan 2006"), regions)),
-		app.If(r.ManyRegions, func() app.UI {
-			return app.P().ID("rec-many").Text("Your team calls more than three international regions: Unlimited Global is usually the most cost-effective.")
+		app.If(r.ManyRegions && r.Recommended == billing.OptionGlobal, func() app.UI {
+			return app.P().ID("rec-many").Class("strong").Text("Your team calls more than three international regions: Unlimited Global is the most cost-effective. An admin can upgrade each user below.")
+		}),
+		app.If(r.ManyRegions && r.Recommended != billing.OptionGlobal, func() app.UI {
+			return app.P().ID("rec-many").Text("Your team calls more than three international regions. Unlimited Global usually pays off for such teams once those calls add up; at this usage it does not yet.")
 		}),
 	)
 }

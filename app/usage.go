@@ -165,6 +165,10 @@ func (p *UsagePage) content() app.UI {
 		app.Section().Class("panel").Aria("labelledby", "spend-title").Body(
 			app.H2().ID("spend-title").Text("Spend against your cap"),
 			app.Div().Class("chart-wrap").Body(app.Raw(spendChartSVG(u.PAYG.Spent, u.PAYG.Cap, u.PAYG.Capped, p.acct.Settings.Thresholds, cur))),
+			app.Div().Class("chart-legend").Body(
+				app.Strong().ID("spend-spent").Text("Spent "+formatMoney(u.PAYG.Spent, cur)),
+				app.Span().ID("spend-cap").Text(capLegend(u.PAYG, p.acct.Settings.Thresholds, cur)),
+			),
 		),
 		p.renderPackages(),
 		p.renderUsers(),
@@ -253,7 +257,7 @@ func (p *UsagePage) renderUsers() app.UI {
 func (p *UsagePage) renderInvoices() app.UI {
 	return app.Section().Class("panel").ID("invoices").Aria("labelledby", "invoices-title").Body(
 		app.H2().ID("invoices-title").Text("Invoices"),
-		app.Div().Class("table-wrap").Body(app.Table().Class("data").ID("invoice-list").Body(
+		app.Div().Class("table-wrap").Body(app.Table().Class("data stack").ID("invoice-list").Body(
 			app.THead().Body(app.Tr().Body(
 				app.Th().Scope("col").Text("Billing period"),
 				app.Th().Scope("col").Text("Status"),
@@ -268,8 +272,8 @@ func (p *UsagePage) renderInvoices() app.UI {
 				}
 				return app.Tr().Body(
 					app.Th().Scope("row").Text(periodWords(inv.Start, inv.End)),
-					app.Td().Text(status),
-					app.Td().Class("num").Text(formatMoney(inv.Total, inv.Currency)),
+					app.Td().DataSet("label", "Status").Text(status),
+					app.Td().Class("num").DataSet("label", "Total").Text(formatMoney(inv.Total, inv.Currency)),
 					app.Td().Body(app.Button().Type("button").Class("button small secondary").ID("invoice-"+inv.ID).
 						Aria("label", "Show the invoice for "+periodWords(inv.Start, inv.End)).Text("Show").OnClick(p.showInvoice(inv.ID))),
 				)
@@ -346,6 +350,18 @@ func joinNames(names []string) string {
 			s += ", "
 		}
 		s += n
+	}
+	return s
+}
+
+// capLegend says what the spend chart's marks are.
+func capLegend(p paygJSON, thresholds []int, cur string) string {
+	if !p.Capped {
+		return "No cap"
+	}
+	s := "Cap " + formatMoney(p.Cap, cur)
+	if len(thresholds) > 0 {
+		s += " · notified at " + thresholdsText(thresholds) + " %"
 	}
 	return s
 }

@@ -18,10 +18,14 @@ import (
 // what is still owed before anything happens.
 func TestAccountAdmin(t *testing.T) {
 	needsAPI(t)
+	postDemoCalls(t)
 	ctx := newBrowser(t)
 	signIn(t, ctx, "alice@demo.example")
 	waitContains(t, ctx, "#nav-user", "Alice Admin")
-	waitJS(t, ctx, `!!document.querySelector("#recommendation")`, "the recommendation")
+	rec := waitContains(t, ctx, "#recommendation", "more than three international regions")
+	if !strings.Contains(rec, "5 international regions") {
+		t.Errorf("recommendation = %q, want the five regions called", rec)
+	}
 	viewportShot(t, ctx, "account-packages")
 
 	// The upcoming invoice before the change.
