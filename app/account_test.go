@@ -355,3 +355,28 @@ func TestSignedOutPagesLinkToSignIn(t *testing.T) {
 		}
 	}
 }
+
+func TestServerRefusalShownInWords(t *testing.T) {
+	p := &PackagesPage{}
+	render(t, p)
+	p.s = signedIn{checked: true, me: admin()}
+	p.pk = packagesResponse{Currency: "USD", Held: []heldPackages{{User: "bob"}}}
+	p.editing, p.draft = "bob", map[string]bool{}
+	p.applyErr = decodeAPIError(apiResponse{403, []byte(`{"error":{"code":"forbidden","message":"only an admin of the account can change this"}}`)})
+	html := app.HTMLString(p.Render())
+	if !strings.Contains(html, "Not allowed: only an admin of the account can change this.") {
+		t.Errorf("403 not shown in words: %s", html)
+	}
+}
+
+func TestNumberActionResultShown(t *testing.T) {
+	p := &NumbersPage{nums: numbersResponse{Numbers: []lineJSON{{Number: "+1", User: "a"}, {Number: "+2", User: "b"}, {Number: "+3", User: "c"}}}}
+	p.applyResult(numberAction{Number: "+2", Line: lineJSON{Number: "+2"}})
+	if len(p.nums.Numbers) != 3 || p.nums.Numbers[1].User != "" || p.nums.Numbers[0].User != "a" {
+		t.Errorf("after unassign: %+v", p.nums.Numbers)
+	}
+	p.applyResult(numberAction{Number: "+3", Released: true})
+	if len(p.nums.Numbers) != 2 || p.nums.Numbers[1].Number != "+2" {
+		t.Errorf("after release: %+v", p.nums.Numbers)
+	}
+}

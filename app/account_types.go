@@ -191,6 +191,7 @@ type numberAction struct {
 	Number      string          `json:"number"`
 	Action      string          `json:"action"`
 	DryRun      bool            `json:"dry_run"`
+	Line        lineJSON        `json:"line"` // after the action
 	Released    bool            `json:"released"`
 	Owed        decimal.Decimal `json:"owed"`
 	Currency    string          `json:"currency"`

@@ -65,7 +65,10 @@ func navClass(open bool) string {
 // navUser shows who is signed in, with their role, and a sign-out button.
 func navUser(me *Me) app.UI {
 	return app.Span().Class("nav-user").Body(
-		app.Span().ID("nav-user").Title(me.User.Email+" · "+me.Tenant.Name).Text(me.User.Name+" ("+me.User.Role+")"),
+		app.Span().ID("nav-user").Title(me.User.Email+" · "+me.User.Role+" of "+me.Tenant.Name).Body(
+			app.Text(me.User.Name),
+			app.Span().Class("sr-only").Text(", "+me.User.Role),
+		),
 		app.Button().Type("button").ID("signout").Class("nav-signout").Text("Sign out").
 			OnClick(func(ctx app.Context, e app.Event) { signOut(ctx) }),
 	)

@@ -66,15 +66,18 @@ func (p *NumbersPage) userName(id string) string {
 	return id
 }
 
-// startAction opens the action form of a number.
-func (p *NumbersPage) startAction(number, action string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		p.number, p.action, p.to = number, action, ""
-		p.preview, p.actErr, p.done = nil, nil, ""
-		if action == "unassign" || action == "release" {
-			p.send(ctx, true)
-		}
+// onAction opens the action form of the clicked button's number and action
+// (read from the button, so that one handler serves every row whatever its
+// state).
+func (p *NumbersPage) onAction(ctx app.Context, e app.Event) {
+	ds := ctx.JSSrc().Get("dataset")
+	number, action := ds.Get("number").String(), ds.Get("action").String()
+	p.number, p.action, p.to = number, action, ""
+	p.preview, p.actErr, p.done = nil, nil, ""
+	if action == "unassign" || action == "release" {
+		p.send(ctx, true)
 	}
+	focusAfterRender(ctx, "action-title")
 }
 
 func (p *NumbersPage) onTo(ctx app.Context, e app.Event) {
@@ -124,7 +127,7 @@ func (p *NumbersPage) send(ctx app.Context, dry bool) {
 			}
 			p.done = actionWords(action) + " " + number + ": " + res.Consequence
 			p.number, p.action, p.to, p.preview = "", "", "", nil
-			p.load(ctx)
+			p.applyResult(res)
 		})
 	})
 }
@@ -187,10 +190,21 @@ func (p *NumbersPage) renderRow(l lineJSON, admin bool) app.UI {
 	if l.Term == "annual" && l.End != nil {
 		contract = l.Start.Format("2 Jan 2006") + " – " + l.End.Format("2 Jan 2006")
 	}
-	user := app.UI(app.Span().Class("muted").Text("Unassigned"))
+	// Every row keeps the same element structure whatever its state, so
+	// that re-rendering after an action updates it in place.
+	user := app.Span().Class("muted").Text("Unassigned")
 	if l.User != "" {
-		user = app.Text(p.userName(l.User))
+		user = app.Span().Text(p.userName(l.User))
 	}
+	type act struct{ action, label string }
+	var acts []act
+	if l.User == "" && l.Category == "line" {
+		acts = append(acts, act{"assign", "Assign"})
+	}
+	if l.User != "" {
+		acts = append(acts, act{"reassign", "Reassign"}, act{"unassign", "Unassign"})
+	}
+	acts = append(acts, act{"release", "Release"})
 	id := "number-" + digitsOnly(l.Number)
 	return app.Tr().ID(id).Body(
 		app.Th().Scope("row").Class("e164").Text(l.Number),
@@ -205,24 +219,14 @@ func (p *NumbersPage) renderRow(l lineJSON, admin bool) app.UI {
 		app.Td().DataSet("label", "User").Body(user),
 		app.Td().Class("num").DataSet("label", "Per month").Text(formatMoney(l.MonthlyPrice, p.nums.Currency)),
 		app.If(admin, func() app.UI {
-			return app.Td().Class("row-actions").Body(
-				app.If(l.User == "" && l.Category == "line", func() app.UI {
-					return actionButton(id+"-assign", "Assign", l.Number, p.startAction(l.Number, "assign"))
-				}),
-				app.If(l.User != "", func() app.UI {
-					return app.Span().Body(
-						actionButton(id+"-reassign", "Reassign", l.Number, p.startAction(l.Number, "reassign")),
-						actionButton(id+"-unassign", "Unassign", l.Number, p.startAction(l.Number, "unassign")),
-					)
-				}),
-				actionButton(id+"-release", "Release", l.Number, p.startAction(l.Number, "release")),
-			)
+			return app.Td().Class("row-actions").Body(app.Range(acts).Slice(func(i int) app.UI {
+				a := acts[i]
+				return app.Button().Type("button").Class("button small secondary").ID(id+"-"+a.action).
+					Aria("label", a.label+" "+l.Number).DataSet("number", l.Number).DataSet("action", a.action).
+					Text(a.label).OnClick(p.onAction)
+			}))
 		}),
 	)
-}
-
-func actionButton(id, label, number string, h app.EventHandler) app.UI {
-	return app.Button().Type("button").Class("button small secondary").ID(id).Aria("label", label+" "+number).Text(label).OnClick(h)
 }
 
 func termWords(term string) string {
@@ -252,7 +256,7 @@ func (p *NumbersPage) renderAction() app.UI {
 	}
 	warn := p.preview != nil && (p.action == "release" || p.action == "unassign")
 	return app.Section().ID("number-action").Class("panel").Attr("role", "region").Aria("labelledby", "action-title").Body(
-		app.H2().ID("action-title").Text(actionTitle(p.action)+" "+p.number),
+		app.H2().ID("action-title").TabIndex(-1).Text(actionTitle(p.action)+" "+p.number),
 		app.If(needsUser, func() app.UI {
 			return app.Div().Class("field").Body(
 				app.Label().For("assign-to").Text("Give the number to"),
@@ -307,4 +311,20 @@ func confirmClass(action string) string {
 		return "button danger"
 	}
 	return "button"
+}
+
+// applyResult shows an action's outcome from its answer (the number after
+// it, or gone when released) without waiting for a re-read.
+func (p *NumbersPage) applyResult(res numberAction) {
+	nums := p.nums.Numbers[:0:0]
+	for _, l := range p.nums.Numbers {
+		if l.Number == res.Number {
+			if res.Released {
+				continue
+			}
+			l = res.Line
+		}
+		nums = append(nums, l)
+	}
+	p.nums.Numbers = nums
 }

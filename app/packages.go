@@ -100,6 +100,7 @@ func (p *PackagesPage) startEdit(user string) app.EventHandler {
 		}
 		p.applied, p.applyErr, p.idemKey = "", nil, ""
 		p.requote(ctx)
+		focusAfterRender(ctx, "editor-title")
 	}
 }
 
@@ -295,7 +296,7 @@ func (p *PackagesPage) renderEditor() app.UI {
 	name := p.userName(p.editing)
 	cur := p.currency()
 	return app.Section().ID("package-editor").Class("panel").Aria("labelledby", "editor-title").Body(
-		app.H2().ID("editor-title").Text("Change "+name+"'s packages"),
+		app.H2().ID("editor-title").TabIndex(-1).Text("Change "+name+"'s packages"),
 		app.FieldSet().Body(
 			app.Legend().Text("Unlimited calling packages"),
 			app.Div().Class("checks").Body(app.Range(p.pk.Catalog).Slice(func(i int) app.UI {

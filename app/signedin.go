@@ -77,3 +77,14 @@ func loading(id, what string) app.UI {
 		app.Text(what),
 	)
 }
+
+// focusAfterRender moves the keyboard focus to the element with id once the
+// page has re-rendered (a panel that just opened, so that keyboard and
+// screen-reader users land in it).
+func focusAfterRender(ctx app.Context, id string) {
+	ctx.Defer(func(ctx app.Context) {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Call("focus")
+		}
+	})
+}

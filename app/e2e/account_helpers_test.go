@@ -165,3 +165,17 @@ func postDemoCalls(t *testing.T) {
 		t.Logf("POST /v1/cdrs: %s", out)
 	}
 }
+
+// setField replaces an input's text by typing.
+func setField(t *testing.T, ctx context.Context, sel, value string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Focus(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).select()`, sel)),
+		chromedp.KeyEvent("\b"),
+		chromedp.SendKeys(chromedp.CSS(sel), value),
+	)
+	if err != nil {
+		t.Fatalf("typing into %s: %v", sel, err)
+	}
+}

@@ -110,13 +110,44 @@ func TestAccountAdmin(t *testing.T) {
 		t.Errorf("cancelled release changed the number: %q", text(t, ctx, "#number-442079460003"))
 	}
 
-	// Unassigning an annual number: no refund, said before confirming.
+	// Unassigning an annual number: no refund, said before confirming;
+	// then it is given back to Carol.
 	click(t, ctx, "#number-442079460003-unassign")
 	waitContains(t, ctx, "#consequence", "No refund")
+	if focused := text(t, ctx, ":focus"); !strings.Contains(focused, "Unassign") {
+		t.Errorf("focus is on %q, not the action's panel", focused)
+	}
+	click(t, ctx, "#confirm-action")
+	waitContains(t, ctx, "#number-done", "Unassigned +442079460003")
+	waitContains(t, ctx, "#number-442079460003", "Unassigned")
+	click(t, ctx, "#number-442079460003-assign")
+	waitJS(t, ctx, `!!document.querySelector("#assign-to")`, "the user choice")
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#assign-to"), "carol"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#assign-to").dispatchEvent(new Event("change", {bubbles: true}))`)); err != nil {
+		t.Fatal(err)
+	}
+	waitContains(t, ctx, "#consequence", "assigned to carol at no extra cost")
+	click(t, ctx, "#confirm-action")
+	waitContains(t, ctx, "#number-done", "Assigned +442079460003")
+	waitContains(t, ctx, "#number-442079460003", "Carol")
 
 	openPage(t, ctx, "/settings", "settings")
 	waitJS(t, ctx, `!!document.querySelector("#settings-form")`, "the settings")
 	screenshot(t, ctx, "account-settings")
+	// A bad threshold is explained; a good cap is saved and kept.
+	setField(t, ctx, "#thresholds", "100, 80")
+	click(t, ctx, "#save-settings")
+	waitContains(t, ctx, "#settings-error", "lowest to highest")
+	setField(t, ctx, "#thresholds", "50, 80, 100")
+	setField(t, ctx, "#cap", "75")
+	click(t, ctx, "#save-settings")
+	waitContains(t, ctx, "#settings-saved", "Saved")
+	openPage(t, ctx, "/settings", "settings")
+	waitJS(t, ctx, `document.querySelector("#cap") && document.querySelector("#cap").value === "75.00" && document.querySelector("#thresholds").value === "50, 80, 100"`, "the saved cap and thresholds")
+	setField(t, ctx, "#thresholds", "80, 100")
+	setField(t, ctx, "#cap", "50")
+	click(t, ctx, "#save-settings")
+	waitContains(t, ctx, "#settings-saved", "Saved")
 
 	// Phone width.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
