@@ -41,6 +41,7 @@ func main() {
 		// running the store conformance suite on the real bindings.
 		mux := http.NewServeMux()
 		mux.Handle("/", api)
+		mux.HandleFunc("POST /__selftest/agreement", httpapi.AgreementSelfTest) // the agreement table in this wasm
 		mux.HandleFunc("POST /__selftest/stores", func(w http.ResponseWriter, r *http.Request) {
 			unique := r.URL.Query().Get("unique")
 			var rec storetest.Recorder
