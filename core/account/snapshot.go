@@ -79,6 +79,27 @@ type Snapshot struct {
 	PrevSeconds  int64                 `msg:"prev_secs"`
 	Reservations []SnapshotReservation `msg:"reservations"`
 	Rated        []SnapshotRated       `msg:"rated"`
+	// Leases are the quota leases outstanding (see Ledger); an Account
+	// alone neither writes nor reads them: use Ledger.Snapshot and
+	// LedgerFromSnapshot.
+	Leases   []SnapshotLease `msg:"leases,omitempty"`
+	LeaseSeq uint64          `msg:"lease_seq,omitempty"`
+}
+
+// SnapshotLease is an outstanding quota lease in a Snapshot: what it holds
+// of the bundle (seconds) and of the pay-as-you-go budget (10^-4 units).
+type SnapshotLease struct {
+	ID        string    `msg:"id"`
+	Version   uint64    `msg:"v"`
+	Period    int32     `msg:"period"`
+	Cut       time.Time `msg:"cut"`
+	Expires   time.Time `msg:"expires"`
+	HoldUntil time.Time `msg:"hold_until"`
+	Open      bool      `msg:"open"`
+	Bundle    int64     `msg:"bundle"`
+	Money     int64     `msg:"money"`
+	Granted   int64     `msg:"granted_bundle"`
+	GrantedM  int64     `msg:"granted_money"`
 }
 
 // SnapshotUser is a User in a Snapshot.

@@ -338,6 +338,35 @@ func (z *Snapshot) DecodeMsg(dc *msgp.Reader) (err error) {
 					return
 				}
 			}
+		case "leases":
+			var zb0011 uint32
+			zb0011, err = dc.ReadArrayHeader()
+			if err != nil {
+				err = msgp.WrapError(err, "Leases")
+				return
+			}
+			if zb0011 > zf18e7e2flimitArrays {
+				err = msgp.ErrLimitExceeded
+				return
+			}
+			if cap(z.Leases) >= int(zb0011) {
+				z.Leases = (z.Leases)[:zb0011]
+			} else {
+				z.Leases = make([]SnapshotLease, zb0011)
+			}
+			for za0008 := range z.Leases {
+				err = z.Leases[za0008].DecodeMsg(dc)
+				if err != nil {
+					err = msgp.WrapError(err, "Leases", za0008)
+					return
+				}
+			}
+		case "lease_seq":
+			z.LeaseSeq, err = dc.ReadUint64()
+			if err != nil {
+				err = msgp.WrapError(err, "LeaseSeq")
+				return
+			}
 		default:
 			err = dc.Skip()
 			if err != nil {
@@ -351,316 +380,367 @@ func (z *Snapshot) DecodeMsg(dc *msgp.Reader) (err error) {
 
 // EncodeMsg implements msgp.Encodable
 func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
-	// map header, size 24
-	// write "v"
-	err = en.Append(0xde, 0x0, 0x18, 0xa1, 0x76)
+	// check for omitted fields
+	zb0001Len := uint32(26)
+	var zb0001Mask uint32 /* 26 bits */
+	_ = zb0001Mask
+	if z.Leases == nil {
+		zb0001Len--
+		zb0001Mask |= 0x1000000
+	}
+	if z.LeaseSeq == 0 {
+		zb0001Len--
+		zb0001Mask |= 0x2000000
+	}
+	// variable map header, size zb0001Len
+	err = en.WriteMapHeader(zb0001Len)
 	if err != nil {
 		return
 	}
-	err = en.WriteInt(z.Version)
-	if err != nil {
-		err = msgp.WrapError(err, "Version")
-		return
-	}
-	// write "id"
-	err = en.Append(0xa2, 0x69, 0x64)
-	if err != nil {
-		return
-	}
-	err = en.WriteString(z.ID)
-	if err != nil {
-		err = msgp.WrapError(err, "ID")
-		return
-	}
-	// write "cur"
-	err = en.Append(0xa3, 0x63, 0x75, 0x72)
-	if err != nil {
-		return
-	}
-	err = en.WriteString(z.Currency)
-	if err != nil {
-		err = msgp.WrapError(err, "Currency")
-		return
-	}
-	// write "home"
-	err = en.Append(0xa4, 0x68, 0x6f, 0x6d, 0x65)
-	if err != nil {
-		return
-	}
-	err = en.WriteString(z.Home)
-	if err != nil {
-		err = msgp.WrapError(err, "Home")
-		return
-	}
-	// write "loc"
-	err = en.Append(0xa3, 0x6c, 0x6f, 0x63)
-	if err != nil {
-		return
-	}
-	err = en.WriteString(z.Location)
-	if err != nil {
-		err = msgp.WrapError(err, "Location")
-		return
-	}
-	// write "overspend"
-	err = en.Append(0xa9, 0x6f, 0x76, 0x65, 0x72, 0x73, 0x70, 0x65, 0x6e, 0x64)
-	if err != nil {
-		return
-	}
-	err = en.WriteBool(z.Overspend)
-	if err != nil {
-		err = msgp.WrapError(err, "Overspend")
-		return
-	}
-	// write "rate_card"
-	err = en.Append(0xa9, 0x72, 0x61, 0x74, 0x65, 0x5f, 0x63, 0x61, 0x72, 0x64)
-	if err != nil {
-		return
-	}
-	err = en.WriteBool(z.RateCard)
-	if err != nil {
-		err = msgp.WrapError(err, "RateCard")
-		return
-	}
-	// write "capped"
-	err = en.Append(0xa6, 0x63, 0x61, 0x70, 0x70, 0x65, 0x64)
-	if err != nil {
-		return
-	}
-	err = en.WriteBool(z.Capped)
-	if err != nil {
-		err = msgp.WrapError(err, "Capped")
-		return
-	}
-	// write "cap"
-	err = en.Append(0xa3, 0x63, 0x61, 0x70)
-	if err != nil {
-		return
-	}
-	var zb0002 string
-	zb0002, err = decimalString(z.Cap)
-	if err != nil {
-		err = msgp.WrapError(err, "Cap")
-		return
-	}
-	err = en.WriteString(zb0002)
-	if err != nil {
-		err = msgp.WrapError(err, "Cap")
-		return
-	}
-	// write "thresholds"
-	err = en.Append(0xaa, 0x74, 0x68, 0x72, 0x65, 0x73, 0x68, 0x6f, 0x6c, 0x64, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Thresholds)))
-	if err != nil {
-		err = msgp.WrapError(err, "Thresholds")
-		return
-	}
-	for za0001 := range z.Thresholds {
-		err = en.WriteInt(z.Thresholds[za0001])
-		if err != nil {
-			err = msgp.WrapError(err, "Thresholds", za0001)
-			return
-		}
-	}
-	// write "call_limit"
-	err = en.Append(0xaa, 0x63, 0x61, 0x6c, 0x6c, 0x5f, 0x6c, 0x69, 0x6d, 0x69, 0x74)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt(z.CallLimit)
-	if err != nil {
-		err = msgp.WrapError(err, "CallLimit")
-		return
-	}
-	// write "users"
-	err = en.Append(0xa5, 0x75, 0x73, 0x65, 0x72, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Users)))
-	if err != nil {
-		err = msgp.WrapError(err, "Users")
-		return
-	}
-	for za0002 := range z.Users {
-		err = z.Users[za0002].EncodeMsg(en)
-		if err != nil {
-			err = msgp.WrapError(err, "Users", za0002)
-			return
-		}
-	}
-	// write "lines"
-	err = en.Append(0xa5, 0x6c, 0x69, 0x6e, 0x65, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Lines)))
-	if err != nil {
-		err = msgp.WrapError(err, "Lines")
-		return
-	}
-	for za0003 := range z.Lines {
-		err = z.Lines[za0003].EncodeMsg(en)
-		if err != nil {
-			err = msgp.WrapError(err, "Lines", za0003)
-			return
-		}
-	}
-	// write "subs"
-	err = en.Append(0xa4, 0x73, 0x75, 0x62, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Subs)))
-	if err != nil {
-		err = msgp.WrapError(err, "Subs")
-		return
-	}
-	for za0004 := range z.Subs {
-		// map header, size 2
-		// write "product"
-		err = en.Append(0x82, 0xa7, 0x70, 0x72, 0x6f, 0x64, 0x75, 0x63, 0x74)
+
+	// skip if no fields are to be emitted
+	if zb0001Len != 0 {
+		// write "v"
+		err = en.Append(0xa1, 0x76)
 		if err != nil {
 			return
 		}
-		err = en.WriteString(z.Subs[za0004].Product)
+		err = en.WriteInt(z.Version)
 		if err != nil {
-			err = msgp.WrapError(err, "Subs", za0004, "Product")
+			err = msgp.WrapError(err, "Version")
 			return
 		}
-		// write "qty"
-		err = en.Append(0xa3, 0x71, 0x74, 0x79)
+		// write "id"
+		err = en.Append(0xa2, 0x69, 0x64)
 		if err != nil {
 			return
 		}
-		err = en.WriteInt(z.Subs[za0004].Quantity)
+		err = en.WriteString(z.ID)
 		if err != nil {
-			err = msgp.WrapError(err, "Subs", za0004, "Quantity")
+			err = msgp.WrapError(err, "ID")
 			return
 		}
-	}
-	// write "dues"
-	err = en.Append(0xa4, 0x64, 0x75, 0x65, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Dues)))
-	if err != nil {
-		err = msgp.WrapError(err, "Dues")
-		return
-	}
-	for za0005 := range z.Dues {
-		err = z.Dues[za0005].EncodeMsg(en)
+		// write "cur"
+		err = en.Append(0xa3, 0x63, 0x75, 0x72)
 		if err != nil {
-			err = msgp.WrapError(err, "Dues", za0005)
 			return
 		}
-	}
-	// write "period"
-	err = en.Append(0xa6, 0x70, 0x65, 0x72, 0x69, 0x6f, 0x64)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt32(z.Period)
-	if err != nil {
-		err = msgp.WrapError(err, "Period")
-		return
-	}
-	// write "bundle_used"
-	err = en.Append(0xab, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x5f, 0x75, 0x73, 0x65, 0x64)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt64(z.BundleUsed)
-	if err != nil {
-		err = msgp.WrapError(err, "BundleUsed")
-		return
-	}
-	// write "payg_spent"
-	err = en.Append(0xaa, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x70, 0x65, 0x6e, 0x74)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt64(z.PAYGSpent)
-	if err != nil {
-		err = msgp.WrapError(err, "PAYGSpent")
-		return
-	}
-	// write "payg_secs"
-	err = en.Append(0xa9, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x65, 0x63, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt64(z.PAYGSeconds)
-	if err != nil {
-		err = msgp.WrapError(err, "PAYGSeconds")
-		return
-	}
-	// write "prev_bundle"
-	err = en.Append(0xab, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt64(z.PrevBundle)
-	if err != nil {
-		err = msgp.WrapError(err, "PrevBundle")
-		return
-	}
-	// write "prev_payg"
-	err = en.Append(0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x70, 0x61, 0x79, 0x67)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt64(z.PrevPAYG)
-	if err != nil {
-		err = msgp.WrapError(err, "PrevPAYG")
-		return
-	}
-	// write "prev_secs"
-	err = en.Append(0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x73, 0x65, 0x63, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteInt64(z.PrevSeconds)
-	if err != nil {
-		err = msgp.WrapError(err, "PrevSeconds")
-		return
-	}
-	// write "reservations"
-	err = en.Append(0xac, 0x72, 0x65, 0x73, 0x65, 0x72, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Reservations)))
-	if err != nil {
-		err = msgp.WrapError(err, "Reservations")
-		return
-	}
-	for za0006 := range z.Reservations {
-		err = z.Reservations[za0006].EncodeMsg(en)
+		err = en.WriteString(z.Currency)
 		if err != nil {
-			err = msgp.WrapError(err, "Reservations", za0006)
+			err = msgp.WrapError(err, "Currency")
 			return
 		}
-	}
-	// write "rated"
-	err = en.Append(0xa5, 0x72, 0x61, 0x74, 0x65, 0x64)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Rated)))
-	if err != nil {
-		err = msgp.WrapError(err, "Rated")
-		return
-	}
-	for za0007 := range z.Rated {
-		err = z.Rated[za0007].EncodeMsg(en)
+		// write "home"
+		err = en.Append(0xa4, 0x68, 0x6f, 0x6d, 0x65)
 		if err != nil {
-			err = msgp.WrapError(err, "Rated", za0007)
 			return
+		}
+		err = en.WriteString(z.Home)
+		if err != nil {
+			err = msgp.WrapError(err, "Home")
+			return
+		}
+		// write "loc"
+		err = en.Append(0xa3, 0x6c, 0x6f, 0x63)
+		if err != nil {
+			return
+		}
+		err = en.WriteString(z.Location)
+		if err != nil {
+			err = msgp.WrapError(err, "Location")
+			return
+		}
+		// write "overspend"
+		err = en.Append(0xa9, 0x6f, 0x76, 0x65, 0x72, 0x73, 0x70, 0x65, 0x6e, 0x64)
+		if err != nil {
+			return
+		}
+		err = en.WriteBool(z.Overspend)
+		if err != nil {
+			err = msgp.WrapError(err, "Overspend")
+			return
+		}
+		// write "rate_card"
+		err = en.Append(0xa9, 0x72, 0x61, 0x74, 0x65, 0x5f, 0x63, 0x61, 0x72, 0x64)
+		if err != nil {
+			return
+		}
+		err = en.WriteBool(z.RateCard)
+		if err != nil {
+			err = msgp.WrapError(err, "RateCard")
+			return
+		}
+		// write "capped"
+		err = en.Append(0xa6, 0x63, 0x61, 0x70, 0x70, 0x65, 0x64)
+		if err != nil {
+			return
+		}
+		err = en.WriteBool(z.Capped)
+		if err != nil {
+			err = msgp.WrapError(err, "Capped")
+			return
+		}
+		// write "cap"
+		err = en.Append(0xa3, 0x63, 0x61, 0x70)
+		if err != nil {
+			return
+		}
+		var zb0002 string
+		zb0002, err = decimalString(z.Cap)
+		if err != nil {
+			err = msgp.WrapError(err, "Cap")
+			return
+		}
+		err = en.WriteString(zb0002)
+		if err != nil {
+			err = msgp.WrapError(err, "Cap")
+			return
+		}
+		// write "thresholds"
+		err = en.Append(0xaa, 0x74, 0x68, 0x72, 0x65, 0x73, 0x68, 0x6f, 0x6c, 0x64, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Thresholds)))
+		if err != nil {
+			err = msgp.WrapError(err, "Thresholds")
+			return
+		}
+		for za0001 := range z.Thresholds {
+			err = en.WriteInt(z.Thresholds[za0001])
+			if err != nil {
+				err = msgp.WrapError(err, "Thresholds", za0001)
+				return
+			}
+		}
+		// write "call_limit"
+		err = en.Append(0xaa, 0x63, 0x61, 0x6c, 0x6c, 0x5f, 0x6c, 0x69, 0x6d, 0x69, 0x74)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt(z.CallLimit)
+		if err != nil {
+			err = msgp.WrapError(err, "CallLimit")
+			return
+		}
+		// write "users"
+		err = en.Append(0xa5, 0x75, 0x73, 0x65, 0x72, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Users)))
+		if err != nil {
+			err = msgp.WrapError(err, "Users")
+			return
+		}
+		for za0002 := range z.Users {
+			err = z.Users[za0002].EncodeMsg(en)
+			if err != nil {
+				err = msgp.WrapError(err, "Users", za0002)
+				return
+			}
+		}
+		// write "lines"
+		err = en.Append(0xa5, 0x6c, 0x69, 0x6e, 0x65, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Lines)))
+		if err != nil {
+			err = msgp.WrapError(err, "Lines")
+			return
+		}
+		for za0003 := range z.Lines {
+			err = z.Lines[za0003].EncodeMsg(en)
+			if err != nil {
+				err = msgp.WrapError(err, "Lines", za0003)
+				return
+			}
+		}
+		// write "subs"
+		err = en.Append(0xa4, 0x73, 0x75, 0x62, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Subs)))
+		if err != nil {
+			err = msgp.WrapError(err, "Subs")
+			return
+		}
+		for za0004 := range z.Subs {
+			// map header, size 2
+			// write "product"
+			err = en.Append(0x82, 0xa7, 0x70, 0x72, 0x6f, 0x64, 0x75, 0x63, 0x74)
+			if err != nil {
+				return
+			}
+			err = en.WriteString(z.Subs[za0004].Product)
+			if err != nil {
+				err = msgp.WrapError(err, "Subs", za0004, "Product")
+				return
+			}
+			// write "qty"
+			err = en.Append(0xa3, 0x71, 0x74, 0x79)
+			if err != nil {
+				return
+			}
+			err = en.WriteInt(z.Subs[za0004].Quantity)
+			if err != nil {
+				err = msgp.WrapError(err, "Subs", za0004, "Quantity")
+				return
+			}
+		}
+		// write "dues"
+		err = en.Append(0xa4, 0x64, 0x75, 0x65, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Dues)))
+		if err != nil {
+			err = msgp.WrapError(err, "Dues")
+			return
+		}
+		for za0005 := range z.Dues {
+			err = z.Dues[za0005].EncodeMsg(en)
+			if err != nil {
+				err = msgp.WrapError(err, "Dues", za0005)
+				return
+			}
+		}
+		// write "period"
+		err = en.Append(0xa6, 0x70, 0x65, 0x72, 0x69, 0x6f, 0x64)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt32(z.Period)
+		if err != nil {
+			err = msgp.WrapError(err, "Period")
+			return
+		}
+		// write "bundle_used"
+		err = en.Append(0xab, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x5f, 0x75, 0x73, 0x65, 0x64)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt64(z.BundleUsed)
+		if err != nil {
+			err = msgp.WrapError(err, "BundleUsed")
+			return
+		}
+		// write "payg_spent"
+		err = en.Append(0xaa, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x70, 0x65, 0x6e, 0x74)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt64(z.PAYGSpent)
+		if err != nil {
+			err = msgp.WrapError(err, "PAYGSpent")
+			return
+		}
+		// write "payg_secs"
+		err = en.Append(0xa9, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x65, 0x63, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt64(z.PAYGSeconds)
+		if err != nil {
+			err = msgp.WrapError(err, "PAYGSeconds")
+			return
+		}
+		// write "prev_bundle"
+		err = en.Append(0xab, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt64(z.PrevBundle)
+		if err != nil {
+			err = msgp.WrapError(err, "PrevBundle")
+			return
+		}
+		// write "prev_payg"
+		err = en.Append(0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x70, 0x61, 0x79, 0x67)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt64(z.PrevPAYG)
+		if err != nil {
+			err = msgp.WrapError(err, "PrevPAYG")
+			return
+		}
+		// write "prev_secs"
+		err = en.Append(0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x73, 0x65, 0x63, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteInt64(z.PrevSeconds)
+		if err != nil {
+			err = msgp.WrapError(err, "PrevSeconds")
+			return
+		}
+		// write "reservations"
+		err = en.Append(0xac, 0x72, 0x65, 0x73, 0x65, 0x72, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Reservations)))
+		if err != nil {
+			err = msgp.WrapError(err, "Reservations")
+			return
+		}
+		for za0006 := range z.Reservations {
+			err = z.Reservations[za0006].EncodeMsg(en)
+			if err != nil {
+				err = msgp.WrapError(err, "Reservations", za0006)
+				return
+			}
+		}
+		// write "rated"
+		err = en.Append(0xa5, 0x72, 0x61, 0x74, 0x65, 0x64)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Rated)))
+		if err != nil {
+			err = msgp.WrapError(err, "Rated")
+			return
+		}
+		for za0007 := range z.Rated {
+			err = z.Rated[za0007].EncodeMsg(en)
+			if err != nil {
+				err = msgp.WrapError(err, "Rated", za0007)
+				return
+			}
+		}
+		if (zb0001Mask & 0x1000000) == 0 { // if not omitted
+			// write "leases"
+			err = en.Append(0xa6, 0x6c, 0x65, 0x61, 0x73, 0x65, 0x73)
+			if err != nil {
+				return
+			}
+			err = en.WriteArrayHeader(uint32(len(z.Leases)))
+			if err != nil {
+				err = msgp.WrapError(err, "Leases")
+				return
+			}
+			for za0008 := range z.Leases {
+				err = z.Leases[za0008].EncodeMsg(en)
+				if err != nil {
+					err = msgp.WrapError(err, "Leases", za0008)
+					return
+				}
+			}
+		}
+		if (zb0001Mask & 0x2000000) == 0 { // if not omitted
+			// write "lease_seq"
+			err = en.Append(0xa9, 0x6c, 0x65, 0x61, 0x73, 0x65, 0x5f, 0x73, 0x65, 0x71)
+			if err != nil {
+				return
+			}
+			err = en.WriteUint64(z.LeaseSeq)
+			if err != nil {
+				err = msgp.WrapError(err, "LeaseSeq")
+				return
+			}
 		}
 	}
 	return
@@ -669,130 +749,164 @@ func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 // MarshalMsg implements msgp.Marshaler
 func (z *Snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
-	// map header, size 24
-	// string "v"
-	o = append(o, 0xde, 0x0, 0x18, 0xa1, 0x76)
-	o = msgp.AppendInt(o, z.Version)
-	// string "id"
-	o = append(o, 0xa2, 0x69, 0x64)
-	o = msgp.AppendString(o, z.ID)
-	// string "cur"
-	o = append(o, 0xa3, 0x63, 0x75, 0x72)
-	o = msgp.AppendString(o, z.Currency)
-	// string "home"
-	o = append(o, 0xa4, 0x68, 0x6f, 0x6d, 0x65)
-	o = msgp.AppendString(o, z.Home)
-	// string "loc"
-	o = append(o, 0xa3, 0x6c, 0x6f, 0x63)
-	o = msgp.AppendString(o, z.Location)
-	// string "overspend"
-	o = append(o, 0xa9, 0x6f, 0x76, 0x65, 0x72, 0x73, 0x70, 0x65, 0x6e, 0x64)
-	o = msgp.AppendBool(o, z.Overspend)
-	// string "rate_card"
-	o = append(o, 0xa9, 0x72, 0x61, 0x74, 0x65, 0x5f, 0x63, 0x61, 0x72, 0x64)
-	o = msgp.AppendBool(o, z.RateCard)
-	// string "capped"
-	o = append(o, 0xa6, 0x63, 0x61, 0x70, 0x70, 0x65, 0x64)
-	o = msgp.AppendBool(o, z.Capped)
-	// string "cap"
-	o = append(o, 0xa3, 0x63, 0x61, 0x70)
-	var zb0002 string
-	zb0002, err = decimalString(z.Cap)
-	if err != nil {
-		err = msgp.WrapError(err, "Cap")
-		return
+	// check for omitted fields
+	zb0001Len := uint32(26)
+	var zb0001Mask uint32 /* 26 bits */
+	_ = zb0001Mask
+	if z.Leases == nil {
+		zb0001Len--
+		zb0001Mask |= 0x1000000
 	}
-	o = msgp.AppendString(o, zb0002)
-	// string "thresholds"
-	o = append(o, 0xaa, 0x74, 0x68, 0x72, 0x65, 0x73, 0x68, 0x6f, 0x6c, 0x64, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Thresholds)))
-	for za0001 := range z.Thresholds {
-		o = msgp.AppendInt(o, z.Thresholds[za0001])
+	if z.LeaseSeq == 0 {
+		zb0001Len--
+		zb0001Mask |= 0x2000000
 	}
-	// string "call_limit"
-	o = append(o, 0xaa, 0x63, 0x61, 0x6c, 0x6c, 0x5f, 0x6c, 0x69, 0x6d, 0x69, 0x74)
-	o = msgp.AppendInt(o, z.CallLimit)
-	// string "users"
-	o = append(o, 0xa5, 0x75, 0x73, 0x65, 0x72, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Users)))
-	for za0002 := range z.Users {
-		o, err = z.Users[za0002].MarshalMsg(o)
+	// variable map header, size zb0001Len
+	o = msgp.AppendMapHeader(o, zb0001Len)
+
+	// skip if no fields are to be emitted
+	if zb0001Len != 0 {
+		// string "v"
+		o = append(o, 0xa1, 0x76)
+		o = msgp.AppendInt(o, z.Version)
+		// string "id"
+		o = append(o, 0xa2, 0x69, 0x64)
+		o = msgp.AppendString(o, z.ID)
+		// string "cur"
+		o = append(o, 0xa3, 0x63, 0x75, 0x72)
+		o = msgp.AppendString(o, z.Currency)
+		// string "home"
+		o = append(o, 0xa4, 0x68, 0x6f, 0x6d, 0x65)
+		o = msgp.AppendString(o, z.Home)
+		// string "loc"
+		o = append(o, 0xa3, 0x6c, 0x6f, 0x63)
+		o = msgp.AppendString(o, z.Location)
+		// string "overspend"
+		o = append(o, 0xa9, 0x6f, 0x76, 0x65, 0x72, 0x73, 0x70, 0x65, 0x6e, 0x64)
+		o = msgp.AppendBool(o, z.Overspend)
+		// string "rate_card"
+		o = append(o, 0xa9, 0x72, 0x61, 0x74, 0x65, 0x5f, 0x63, 0x61, 0x72, 0x64)
+		o = msgp.AppendBool(o, z.RateCard)
+		// string "capped"
+		o = append(o, 0xa6, 0x63, 0x61, 0x70, 0x70, 0x65, 0x64)
+		o = msgp.AppendBool(o, z.Capped)
+		// string "cap"
+		o = append(o, 0xa3, 0x63, 0x61, 0x70)
+		var zb0002 string
+		zb0002, err = decimalString(z.Cap)
 		if err != nil {
-			err = msgp.WrapError(err, "Users", za0002)
+			err = msgp.WrapError(err, "Cap")
 			return
 		}
-	}
-	// string "lines"
-	o = append(o, 0xa5, 0x6c, 0x69, 0x6e, 0x65, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Lines)))
-	for za0003 := range z.Lines {
-		o, err = z.Lines[za0003].MarshalMsg(o)
-		if err != nil {
-			err = msgp.WrapError(err, "Lines", za0003)
-			return
+		o = msgp.AppendString(o, zb0002)
+		// string "thresholds"
+		o = append(o, 0xaa, 0x74, 0x68, 0x72, 0x65, 0x73, 0x68, 0x6f, 0x6c, 0x64, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Thresholds)))
+		for za0001 := range z.Thresholds {
+			o = msgp.AppendInt(o, z.Thresholds[za0001])
 		}
-	}
-	// string "subs"
-	o = append(o, 0xa4, 0x73, 0x75, 0x62, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Subs)))
-	for za0004 := range z.Subs {
-		// map header, size 2
-		// string "product"
-		o = append(o, 0x82, 0xa7, 0x70, 0x72, 0x6f, 0x64, 0x75, 0x63, 0x74)
-		o = msgp.AppendString(o, z.Subs[za0004].Product)
-		// string "qty"
-		o = append(o, 0xa3, 0x71, 0x74, 0x79)
-		o = msgp.AppendInt(o, z.Subs[za0004].Quantity)
-	}
-	// string "dues"
-	o = append(o, 0xa4, 0x64, 0x75, 0x65, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Dues)))
-	for za0005 := range z.Dues {
-		o, err = z.Dues[za0005].MarshalMsg(o)
-		if err != nil {
-			err = msgp.WrapError(err, "Dues", za0005)
-			return
+		// string "call_limit"
+		o = append(o, 0xaa, 0x63, 0x61, 0x6c, 0x6c, 0x5f, 0x6c, 0x69, 0x6d, 0x69, 0x74)
+		o = msgp.AppendInt(o, z.CallLimit)
+		// string "users"
+		o = append(o, 0xa5, 0x75, 0x73, 0x65, 0x72, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Users)))
+		for za0002 := range z.Users {
+			o, err = z.Users[za0002].MarshalMsg(o)
+			if err != nil {
+				err = msgp.WrapError(err, "Users", za0002)
+				return
+			}
 		}
-	}
-	// string "period"
-	o = append(o, 0xa6, 0x70, 0x65, 0x72, 0x69, 0x6f, 0x64)
-	o = msgp.AppendInt32(o, z.Period)
-	// string "bundle_used"
-	o = append(o, 0xab, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x5f, 0x75, 0x73, 0x65, 0x64)
-	o = msgp.AppendInt64(o, z.BundleUsed)
-	// string "payg_spent"
-	o = append(o, 0xaa, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x70, 0x65, 0x6e, 0x74)
-	o = msgp.AppendInt64(o, z.PAYGSpent)
-	// string "payg_secs"
-	o = append(o, 0xa9, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x65, 0x63, 0x73)
-	o = msgp.AppendInt64(o, z.PAYGSeconds)
-	// string "prev_bundle"
-	o = append(o, 0xab, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
-	o = msgp.AppendInt64(o, z.PrevBundle)
-	// string "prev_payg"
-	o = append(o, 0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x70, 0x61, 0x79, 0x67)
-	o = msgp.AppendInt64(o, z.PrevPAYG)
-	// string "prev_secs"
-	o = append(o, 0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x73, 0x65, 0x63, 0x73)
-	o = msgp.AppendInt64(o, z.PrevSeconds)
-	// string "reservations"
-	o = append(o, 0xac, 0x72, 0x65, 0x73, 0x65, 0x72, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Reservations)))
-	for za0006 := range z.Reservations {
-		o, err = z.Reservations[za0006].MarshalMsg(o)
-		if err != nil {
-			err = msgp.WrapError(err, "Reservations", za0006)
-			return
+		// string "lines"
+		o = append(o, 0xa5, 0x6c, 0x69, 0x6e, 0x65, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Lines)))
+		for za0003 := range z.Lines {
+			o, err = z.Lines[za0003].MarshalMsg(o)
+			if err != nil {
+				err = msgp.WrapError(err, "Lines", za0003)
+				return
+			}
 		}
-	}
-	// string "rated"
-	o = append(o, 0xa5, 0x72, 0x61, 0x74, 0x65, 0x64)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Rated)))
-	for za0007 := range z.Rated {
-		o, err = z.Rated[za0007].MarshalMsg(o)
-		if err != nil {
-			err = msgp.WrapError(err, "Rated", za0007)
-			return
+		// string "subs"
+		o = append(o, 0xa4, 0x73, 0x75, 0x62, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Subs)))
+		for za0004 := range z.Subs {
+			// map header, size 2
+			// string "product"
+			o = append(o, 0x82, 0xa7, 0x70, 0x72, 0x6f, 0x64, 0x75, 0x63, 0x74)
+			o = msgp.AppendString(o, z.Subs[za0004].Product)
+			// string "qty"
+			o = append(o, 0xa3, 0x71, 0x74, 0x79)
+			o = msgp.AppendInt(o, z.Subs[za0004].Quantity)
+		}
+		// string "dues"
+		o = append(o, 0xa4, 0x64, 0x75, 0x65, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Dues)))
+		for za0005 := range z.Dues {
+			o, err = z.Dues[za0005].MarshalMsg(o)
+			if err != nil {
+				err = msgp.WrapError(err, "Dues", za0005)
+				return
+			}
+		}
+		// string "period"
+		o = append(o, 0xa6, 0x70, 0x65, 0x72, 0x69, 0x6f, 0x64)
+		o = msgp.AppendInt32(o, z.Period)
+		// string "bundle_used"
+		o = append(o, 0xab, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65, 0x5f, 0x75, 0x73, 0x65, 0x64)
+		o = msgp.AppendInt64(o, z.BundleUsed)
+		// string "payg_spent"
+		o = append(o, 0xaa, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x70, 0x65, 0x6e, 0x74)
+		o = msgp.AppendInt64(o, z.PAYGSpent)
+		// string "payg_secs"
+		o = append(o, 0xa9, 0x70, 0x61, 0x79, 0x67, 0x5f, 0x73, 0x65, 0x63, 0x73)
+		o = msgp.AppendInt64(o, z.PAYGSeconds)
+		// string "prev_bundle"
+		o = append(o, 0xab, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
+		o = msgp.AppendInt64(o, z.PrevBundle)
+		// string "prev_payg"
+		o = append(o, 0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x70, 0x61, 0x79, 0x67)
+		o = msgp.AppendInt64(o, z.PrevPAYG)
+		// string "prev_secs"
+		o = append(o, 0xa9, 0x70, 0x72, 0x65, 0x76, 0x5f, 0x73, 0x65, 0x63, 0x73)
+		o = msgp.AppendInt64(o, z.PrevSeconds)
+		// string "reservations"
+		o = append(o, 0xac, 0x72, 0x65, 0x73, 0x65, 0x72, 0x76, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Reservations)))
+		for za0006 := range z.Reservations {
+			o, err = z.Reservations[za0006].MarshalMsg(o)
+			if err != nil {
+				err = msgp.WrapError(err, "Reservations", za0006)
+				return
+			}
+		}
+		// string "rated"
+		o = append(o, 0xa5, 0x72, 0x61, 0x74, 0x65, 0x64)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Rated)))
+		for za0007 := range z.Rated {
+			o, err = z.Rated[za0007].MarshalMsg(o)
+			if err != nil {
+				err = msgp.WrapError(err, "Rated", za0007)
+				return
+			}
+		}
+		if (zb0001Mask & 0x1000000) == 0 { // if not omitted
+			// string "leases"
+			o = append(o, 0xa6, 0x6c, 0x65, 0x61, 0x73, 0x65, 0x73)
+			o = msgp.AppendArrayHeader(o, uint32(len(z.Leases)))
+			for za0008 := range z.Leases {
+				o, err = z.Leases[za0008].MarshalMsg(o)
+				if err != nil {
+					err = msgp.WrapError(err, "Leases", za0008)
+					return
+				}
+			}
+		}
+		if (zb0001Mask & 0x2000000) == 0 { // if not omitted
+			// string "lease_seq"
+			o = append(o, 0xa9, 0x6c, 0x65, 0x61, 0x73, 0x65, 0x5f, 0x73, 0x65, 0x71)
+			o = msgp.AppendUint64(o, z.LeaseSeq)
 		}
 	}
 	return
@@ -1125,6 +1239,35 @@ func (z *Snapshot) UnmarshalMsg(bts []byte) (o []byte, err error) {
 					return
 				}
 			}
+		case "leases":
+			var zb0011 uint32
+			zb0011, bts, err = msgp.ReadArrayHeaderBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Leases")
+				return
+			}
+			if zb0011 > zf18e7e2flimitArrays {
+				err = msgp.ErrLimitExceeded
+				return
+			}
+			if cap(z.Leases) >= int(zb0011) {
+				z.Leases = (z.Leases)[:zb0011]
+			} else {
+				z.Leases = make([]SnapshotLease, zb0011)
+			}
+			for za0008 := range z.Leases {
+				bts, err = z.Leases[za0008].UnmarshalMsg(bts)
+				if err != nil {
+					err = msgp.WrapError(err, "Leases", za0008)
+					return
+				}
+			}
+		case "lease_seq":
+			z.LeaseSeq, bts, err = msgp.ReadUint64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "LeaseSeq")
+				return
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -1166,6 +1309,11 @@ func (z *Snapshot) Msgsize() (s int) {
 	for za0007 := range z.Rated {
 		s += z.Rated[za0007].Msgsize()
 	}
+	s += 7 + msgp.ArrayHeaderSize
+	for za0008 := range z.Leases {
+		s += z.Leases[za0008].Msgsize()
+	}
+	s += 10 + msgp.Uint64Size
 	return
 }
 
@@ -1384,6 +1532,367 @@ func (z *SnapshotDue) Msgsize() (s int) {
 	var zb0001 string
 	_ = z.Amount
 	s += msgp.StringPrefixSize + len(zb0001) + 3 + msgp.TimeSize
+	return
+}
+
+// DecodeMsg implements msgp.Decodable
+func (z *SnapshotLease) DecodeMsg(dc *msgp.Reader) (err error) {
+	var field []byte
+	_ = field
+	var zb0001 uint32
+	zb0001, err = dc.ReadMapHeader()
+	if err != nil {
+		err = msgp.WrapError(err)
+		return
+	}
+	if zb0001 > zf18e7e2flimitMaps {
+		err = msgp.ErrLimitExceeded
+		return
+	}
+	for zb0001 > 0 {
+		zb0001--
+		field, err = dc.ReadMapKeyPtr()
+		if err != nil {
+			err = msgp.WrapError(err)
+			return
+		}
+		switch msgp.UnsafeString(field) {
+		case "id":
+			z.ID, err = dc.ReadString()
+			if err != nil {
+				err = msgp.WrapError(err, "ID")
+				return
+			}
+		case "v":
+			z.Version, err = dc.ReadUint64()
+			if err != nil {
+				err = msgp.WrapError(err, "Version")
+				return
+			}
+		case "period":
+			z.Period, err = dc.ReadInt32()
+			if err != nil {
+				err = msgp.WrapError(err, "Period")
+				return
+			}
+		case "cut":
+			z.Cut, err = dc.ReadTime()
+			if err != nil {
+				err = msgp.WrapError(err, "Cut")
+				return
+			}
+		case "expires":
+			z.Expires, err = dc.ReadTime()
+			if err != nil {
+				err = msgp.WrapError(err, "Expires")
+				return
+			}
+		case "hold_until":
+			z.HoldUntil, err = dc.ReadTime()
+			if err != nil {
+				err = msgp.WrapError(err, "HoldUntil")
+				return
+			}
+		case "open":
+			z.Open, err = dc.ReadBool()
+			if err != nil {
+				err = msgp.WrapError(err, "Open")
+				return
+			}
+		case "bundle":
+			z.Bundle, err = dc.ReadInt64()
+			if err != nil {
+				err = msgp.WrapError(err, "Bundle")
+				return
+			}
+		case "money":
+			z.Money, err = dc.ReadInt64()
+			if err != nil {
+				err = msgp.WrapError(err, "Money")
+				return
+			}
+		case "granted_bundle":
+			z.Granted, err = dc.ReadInt64()
+			if err != nil {
+				err = msgp.WrapError(err, "Granted")
+				return
+			}
+		case "granted_money":
+			z.GrantedM, err = dc.ReadInt64()
+			if err != nil {
+				err = msgp.WrapError(err, "GrantedM")
+				return
+			}
+		default:
+			err = dc.Skip()
+			if err != nil {
+				err = msgp.WrapError(err)
+				return
+			}
+		}
+	}
+	return
+}
+
+// EncodeMsg implements msgp.Encodable
+func (z *SnapshotLease) EncodeMsg(en *msgp.Writer) (err error) {
+	// map header, size 11
+	// write "id"
+	err = en.Append(0x8b, 0xa2, 0x69, 0x64)
+	if err != nil {
+		return
+	}
+	err = en.WriteString(z.ID)
+	if err != nil {
+		err = msgp.WrapError(err, "ID")
+		return
+	}
+	// write "v"
+	err = en.Append(0xa1, 0x76)
+	if err != nil {
+		return
+	}
+	err = en.WriteUint64(z.Version)
+	if err != nil {
+		err = msgp.WrapError(err, "Version")
+		return
+	}
+	// write "period"
+	err = en.Append(0xa6, 0x70, 0x65, 0x72, 0x69, 0x6f, 0x64)
+	if err != nil {
+		return
+	}
+	err = en.WriteInt32(z.Period)
+	if err != nil {
+		err = msgp.WrapError(err, "Period")
+		return
+	}
+	// write "cut"
+	err = en.Append(0xa3, 0x63, 0x75, 0x74)
+	if err != nil {
+		return
+	}
+	err = en.WriteTime(z.Cut)
+	if err != nil {
+		err = msgp.WrapError(err, "Cut")
+		return
+	}
+	// write "expires"
+	err = en.Append(0xa7, 0x65, 0x78, 0x70, 0x69, 0x72, 0x65, 0x73)
+	if err != nil {
+		return
+	}
+	err = en.WriteTime(z.Expires)
+	if err != nil {
+		err = msgp.WrapError(err, "Expires")
+		return
+	}
+	// write "hold_until"
+	err = en.Append(0xaa, 0x68, 0x6f, 0x6c, 0x64, 0x5f, 0x75, 0x6e, 0x74, 0x69, 0x6c)
+	if err != nil {
+		return
+	}
+	err = en.WriteTime(z.HoldUntil)
+	if err != nil {
+		err = msgp.WrapError(err, "HoldUntil")
+		return
+	}
+	// write "open"
+	err = en.Append(0xa4, 0x6f, 0x70, 0x65, 0x6e)
+	if err != nil {
+		return
+	}
+	err = en.WriteBool(z.Open)
+	if err != nil {
+		err = msgp.WrapError(err, "Open")
+		return
+	}
+	// write "bundle"
+	err = en.Append(0xa6, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
+	if err != nil {
+		return
+	}
+	err = en.WriteInt64(z.Bundle)
+	if err != nil {
+		err = msgp.WrapError(err, "Bundle")
+		return
+	}
+	// write "money"
+	err = en.Append(0xa5, 0x6d, 0x6f, 0x6e, 0x65, 0x79)
+	if err != nil {
+		return
+	}
+	err = en.WriteInt64(z.Money)
+	if err != nil {
+		err = msgp.WrapError(err, "Money")
+		return
+	}
+	// write "granted_bundle"
+	err = en.Append(0xae, 0x67, 0x72, 0x61, 0x6e, 0x74, 0x65, 0x64, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
+	if err != nil {
+		return
+	}
+	err = en.WriteInt64(z.Granted)
+	if err != nil {
+		err = msgp.WrapError(err, "Granted")
+		return
+	}
+	// write "granted_money"
+	err = en.Append(0xad, 0x67, 0x72, 0x61, 0x6e, 0x74, 0x65, 0x64, 0x5f, 0x6d, 0x6f, 0x6e, 0x65, 0x79)
+	if err != nil {
+		return
+	}
+	err = en.WriteInt64(z.GrantedM)
+	if err != nil {
+		err = msgp.WrapError(err, "GrantedM")
+		return
+	}
+	return
+}
+
+// MarshalMsg implements msgp.Marshaler
+func (z *SnapshotLease) MarshalMsg(b []byte) (o []byte, err error) {
+	o = msgp.Require(b, z.Msgsize())
+	// map header, size 11
+	// string "id"
+	o = append(o, 0x8b, 0xa2, 0x69, 0x64)
+	o = msgp.AppendString(o, z.ID)
+	// string "v"
+	o = append(o, 0xa1, 0x76)
+	o = msgp.AppendUint64(o, z.Version)
+	// string "period"
+	o = append(o, 0xa6, 0x70, 0x65, 0x72, 0x69, 0x6f, 0x64)
+	o = msgp.AppendInt32(o, z.Period)
+	// string "cut"
+	o = append(o, 0xa3, 0x63, 0x75, 0x74)
+	o = msgp.AppendTime(o, z.Cut)
+	// string "expires"
+	o = append(o, 0xa7, 0x65, 0x78, 0x70, 0x69, 0x72, 0x65, 0x73)
+	o = msgp.AppendTime(o, z.Expires)
+	// string "hold_until"
+	o = append(o, 0xaa, 0x68, 0x6f, 0x6c, 0x64, 0x5f, 0x75, 0x6e, 0x74, 0x69, 0x6c)
+	o = msgp.AppendTime(o, z.HoldUntil)
+	// string "open"
+	o = append(o, 0xa4, 0x6f, 0x70, 0x65, 0x6e)
+	o = msgp.AppendBool(o, z.Open)
+	// string "bundle"
+	o = append(o, 0xa6, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
+	o = msgp.AppendInt64(o, z.Bundle)
+	// string "money"
+	o = append(o, 0xa5, 0x6d, 0x6f, 0x6e, 0x65, 0x79)
+	o = msgp.AppendInt64(o, z.Money)
+	// string "granted_bundle"
+	o = append(o, 0xae, 0x67, 0x72, 0x61, 0x6e, 0x74, 0x65, 0x64, 0x5f, 0x62, 0x75, 0x6e, 0x64, 0x6c, 0x65)
+	o = msgp.AppendInt64(o, z.Granted)
+	// string "granted_money"
+	o = append(o, 0xad, 0x67, 0x72, 0x61, 0x6e, 0x74, 0x65, 0x64, 0x5f, 0x6d, 0x6f, 0x6e, 0x65, 0x79)
+	o = msgp.AppendInt64(o, z.GrantedM)
+	return
+}
+
+// UnmarshalMsg implements msgp.Unmarshaler
+func (z *SnapshotLease) UnmarshalMsg(bts []byte) (o []byte, err error) {
+	var field []byte
+	_ = field
+	var zb0001 uint32
+	zb0001, bts, err = msgp.ReadMapHeaderBytes(bts)
+	if err != nil {
+		err = msgp.WrapError(err)
+		return
+	}
+	if zb0001 > zf18e7e2flimitMaps {
+		err = msgp.ErrLimitExceeded
+		return
+	}
+	for zb0001 > 0 {
+		zb0001--
+		field, bts, err = msgp.ReadMapKeyZC(bts)
+		if err != nil {
+			err = msgp.WrapError(err)
+			return
+		}
+		switch msgp.UnsafeString(field) {
+		case "id":
+			z.ID, bts, err = msgp.ReadStringBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "ID")
+				return
+			}
+		case "v":
+			z.Version, bts, err = msgp.ReadUint64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Version")
+				return
+			}
+		case "period":
+			z.Period, bts, err = msgp.ReadInt32Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Period")
+				return
+			}
+		case "cut":
+			z.Cut, bts, err = msgp.ReadTimeBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Cut")
+				return
+			}
+		case "expires":
+			z.Expires, bts, err = msgp.ReadTimeBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Expires")
+				return
+			}
+		case "hold_until":
+			z.HoldUntil, bts, err = msgp.ReadTimeBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "HoldUntil")
+				return
+			}
+		case "open":
+			z.Open, bts, err = msgp.ReadBoolBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Open")
+				return
+			}
+		case "bundle":
+			z.Bundle, bts, err = msgp.ReadInt64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Bundle")
+				return
+			}
+		case "money":
+			z.Money, bts, err = msgp.ReadInt64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Money")
+				return
+			}
+		case "granted_bundle":
+			z.Granted, bts, err = msgp.ReadInt64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "Granted")
+				return
+			}
+		case "granted_money":
+			z.GrantedM, bts, err = msgp.ReadInt64Bytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "GrantedM")
+				return
+			}
+		default:
+			bts, err = msgp.Skip(bts)
+			if err != nil {
+				err = msgp.WrapError(err)
+				return
+			}
+		}
+	}
+	o = bts
+	return
+}
+
+// Msgsize returns an upper bound estimate of the number of bytes occupied by the serialized message
+func (z *SnapshotLease) Msgsize() (s int) {
+	s = 1 + 3 + msgp.StringPrefixSize + len(z.ID) + 2 + msgp.Uint64Size + 7 + msgp.Int32Size + 4 + msgp.TimeSize + 8 + msgp.TimeSize + 11 + msgp.TimeSize + 5 + msgp.BoolSize + 7 + msgp.Int64Size + 6 + msgp.Int64Size + 15 + msgp.Int64Size + 14 + msgp.Int64Size
 	return
 }
 

@@ -1,0 +1,119 @@
+package account
+
+import "github.com/tollgate-voice/tollgate/core"
+
+// LeaseHolder is the isolate's side of a lease: it authorizes calls in
+// memory with the same rules as Account.Authorize, evaluated on the
+// isolate's copy of the account with the bundle left and the pay-as-you-go
+// budget replaced by what the lease still has, and it reserves calls by
+// consuming the lease.
+//
+// Its decisions are the authority's: Authorize answers locally only when
+// the lease does not bound the decision (the call gets its full call limit
+// of bundle or budget, or the lease was everything that was free); else it
+// reports that the lease must be renewed, and the isolate asks the
+// authority (Ledger.Renew) and tries again. Emergency, essential, inbound
+// and package calls never need a lease.
+//
+// A LeaseHolder is a plain value owned by one goroutine: it is not safe for
+// concurrent use.
+type LeaseHolder struct {
+	view   *Account // owned: its held counters encode the lease
+	lease  Lease
+	period int32
+	hb, hm int64 // consumed by calls reserved under the lease
+}
+
+// NewLeaseHolder takes ownership of view (the isolate's copy of the account,
+// e.g. from DecodeSnapshot; it must not be used elsewhere afterwards) and
+// adopts the lease.
+func NewLeaseHolder(view *Account, l Lease) (*LeaseHolder, error) {
+	if view == nil {
+		return nil, core.Errorf(core.Invalid, "no account")
+	}
+	h := &LeaseHolder{view: view}
+	return h, h.Adopt(l)
+}
+
+// Adopt replaces the lease (after Ledger.Renew). Calls reserved under the
+// previous lease stay charged to it.
+func (h *LeaseHolder) Adopt(l Lease) error {
+	m, ok := toUnits(l.Money)
+	if l.ID == "" || l.Cut.IsZero() || !ok || m < 0 || l.BundleSeconds < 0 {
+		return core.FieldErrorf(core.Invalid, "lease", "not a lease")
+	}
+	v := h.view
+	v.roll(l.Cut)
+	h.lease, h.period, h.hb, h.hm = l, v.periodOf(l.Cut), 0, 0
+	clear(v.reservations)
+	used, spent := v.used(h.period)
+	// left = pool − used − held = lease; budget = cap − spent − held = lease.
+	v.heldBundle = v.poolSeconds - used - l.BundleSeconds
+	v.heldMoney = v.capUnits - spent - m
+	v.refresh()
+	return nil
+}
+
+// Lease returns the lease held.
+func (h *LeaseHolder) Lease() Lease { return h.lease }
+
+// Unused returns what the lease still has (for Ledger.Return or Renew).
+func (h *LeaseHolder) Unused() Unused {
+	m, _ := toUnits(h.lease.Money)
+	return Unused{BundleSeconds: h.lease.BundleSeconds - h.hb, Money: fromUnits(m - h.hm)}
+}
+
+// Authorize decides a call from the lease. renew reports that the lease
+// cannot decide it (it is expired, of another month, or bounds the
+// decision): the isolate must renew the lease and ask again.
+func (h *LeaseHolder) Authorize(rates Rates, req Request) (d Decision, renew bool) {
+	v := h.view
+	d = v.authorize(rates, req, true)
+	if d.MaxSeconds == NoLimit && d.Allowed {
+		return d, false // free and package calls: nothing metered
+	}
+	switch d.Reason {
+	case DeniedUnknownUser, DeniedInvalidNumber, DeniedNoRoute, DeniedPrivilege, DeniedPremium, DeniedRateCardOff:
+		return d, false // not about quota
+	}
+	if !req.Start.Before(h.lease.Expires) || v.periodOf(req.Start) != h.period {
+		return d, true
+	}
+	limit := v.callLimit
+	bundleBound := d.Reason == DeniedBundleExhausted || d.Reason == ReasonOverspend ||
+		(d.Cover == CoverBundle && d.BundleSeconds < limit)
+	if bundleBound && !h.lease.BundleAll {
+		return d, true
+	}
+	moneyBound := v.settings.Capped && (d.Reason == DeniedCapReached ||
+		(d.Allowed && d.MaxSeconds < limit && (d.Cover == CoverPAYG || v.settings.Overspend)))
+	if moneyBound && !h.lease.MoneyAll {
+		return d, true
+	}
+	return d, false
+}
+
+// Reserve records a call Authorize allowed, consuming the lease with what
+// Account.Reserve would hold for it. It returns the LeasedCall to send with
+// the call's CDR. Reserving a call id twice returns core.Conflict.
+func (h *LeaseHolder) Reserve(req Request, d Decision) (LeasedCall, error) {
+	v := h.view
+	if !req.Start.Before(h.lease.Expires) || req.Start.Before(h.lease.Cut) || v.periodOf(req.Start) != h.period {
+		return LeasedCall{}, core.FieldErrorf(core.Conflict, "lease", "the call does not start within the lease: renew it")
+	}
+	if _, dup := v.reservations[req.CallID]; dup {
+		return LeasedCall{}, core.FieldErrorf(core.Conflict, "call_id", "call %q already reserved", req.CallID)
+	}
+	if err := v.Reserve(req, d); err != nil {
+		return LeasedCall{}, err
+	}
+	r := v.reservations[req.CallID]
+	if r == nil { // already rated in the copy: nothing held
+		return LeasedCall{}, core.FieldErrorf(core.Conflict, "call_id", "call %q was already rated", req.CallID)
+	}
+	h.hb += r.HoldBundle
+	h.hm += r.HoldMoney
+	return LeasedCall{LeaseID: h.lease.ID, CallID: r.CallID, User: r.User, Digits: r.Digits, Start: r.Start,
+		Cover: r.Cover, Reason: r.Reason, Package: r.Package, BundleSeconds: r.BundleSeconds, MaxSeconds: r.MaxSeconds,
+		HoldBundle: r.HoldBundle, HoldMoney: fromUnits(r.HoldMoney)}, nil
+}
