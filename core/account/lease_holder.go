@@ -10,9 +10,12 @@ import "github.com/tollgate-voice/tollgate/core"
 //
 // Its decisions are the authority's: Authorize answers locally only when
 // the lease does not bound the decision (the call gets its full call limit
-// of bundle or budget, or the lease was everything that was free); else it
-// reports that the lease must be renewed, and the isolate asks the
-// authority (Ledger.Renew) and tries again. Emergency, essential, inbound
+// of bundle or budget), or when the lease was everything that was free and
+// was just granted for this call; else it reports that the lease must be
+// renewed, and the isolate asks the authority (Ledger.Renew) and asks the
+// holder again. If even the new lease bounds the call, the authority
+// decides it itself (Account.AuthorizeAndReserve; its CDR is then rated
+// without a LeasedCall). Emergency, essential, inbound
 // and package calls never need a lease.
 //
 // A LeaseHolder is a plain value owned by one goroutine: it is not safe for
@@ -22,6 +25,7 @@ type LeaseHolder struct {
 	lease  Lease
 	period int32
 	hb, hm int64 // consumed by calls reserved under the lease
+	fresh  bool  // no call has been decided from the lease yet
 }
 
 // NewLeaseHolder takes ownership of view (the isolate's copy of the account,
@@ -44,7 +48,7 @@ func (h *LeaseHolder) Adopt(l Lease) error {
 	}
 	v := h.view
 	v.roll(l.Cut)
-	h.lease, h.period, h.hb, h.hm = l, v.periodOf(l.Cut), 0, 0
+	h.lease, h.period, h.hb, h.hm, h.fresh = l, v.periodOf(l.Cut), 0, 0, true
 	clear(v.reservations)
 	used, spent := v.used(h.period)
 	// left = pool − used − held = lease; budget = cap − spent − held = lease.
@@ -60,7 +64,12 @@ func (h *LeaseHolder) Lease() Lease { return h.lease }
 // Unused returns what the lease still has (for Ledger.Return or Renew).
 func (h *LeaseHolder) Unused() Unused {
 	m, _ := toUnits(h.lease.Money)
-	return Unused{BundleSeconds: h.lease.BundleSeconds - h.hb, Money: fromUnits(m - h.hm)}
+	if h.lease.Uncapped {
+		m = 0 // uncapped: money was neither leased nor limited
+	} else {
+		m -= h.hm
+	}
+	return Unused{BundleSeconds: h.lease.BundleSeconds - h.hb, Money: fromUnits(m)}
 }
 
 // Authorize decides a call from the lease. renew reports that the lease
@@ -82,15 +91,19 @@ func (h *LeaseHolder) Authorize(rates Rates, req Request) (d Decision, renew boo
 	limit := v.callLimit
 	bundleBound := d.Reason == DeniedBundleExhausted || d.Reason == ReasonOverspend ||
 		(d.Cover == CoverBundle && d.BundleSeconds < limit)
-	if bundleBound && !h.lease.BundleAll {
-		return d, true
-	}
 	moneyBound := v.settings.Capped && (d.Reason == DeniedCapReached ||
 		(d.Allowed && d.MaxSeconds < limit && (d.Cover == CoverPAYG || v.settings.Overspend)))
-	if moneyBound && !h.lease.MoneyAll {
-		return d, true
+	if !bundleBound && !moneyBound {
+		return d, false
 	}
-	return d, false
+	// The lease bounds the decision. Only a lease that was everything free
+	// and was cut for this very call (no call decided since Adopt) answers
+	// as the authority would: since then, CDRs may have freed quota.
+	if h.fresh && (!bundleBound || h.lease.BundleAll) && (!moneyBound || h.lease.MoneyAll) {
+		h.fresh = false
+		return d, false
+	}
+	return d, true
 }
 
 // Reserve records a call Authorize allowed, consuming the lease with what
@@ -98,6 +111,18 @@ func (h *LeaseHolder) Authorize(rates Rates, req Request) (d Decision, renew boo
 // the call's CDR. Reserving a call id twice returns core.Conflict.
 func (h *LeaseHolder) Reserve(req Request, d Decision) (LeasedCall, error) {
 	v := h.view
+	if d.Allowed && d.MaxSeconds == NoLimit {
+		// Free and package calls hold nothing: no lease needed.
+		if err := checkCallID(req.CallID); err != nil {
+			return LeasedCall{}, err
+		}
+		lc := LeasedCall{LeaseID: h.lease.ID, CallID: req.CallID, User: req.User, Start: req.Start, Cover: d.Cover,
+			Reason: d.Reason, Package: d.Package, MaxSeconds: d.MaxSeconds, HoldMoney: fromUnits(0)}
+		if d.HasRow() {
+			lc.Digits = req.Dialled.Number.Digits()
+		}
+		return lc, nil
+	}
 	if !req.Start.Before(h.lease.Expires) || req.Start.Before(h.lease.Cut) || v.periodOf(req.Start) != h.period {
 		return LeasedCall{}, core.FieldErrorf(core.Conflict, "lease", "the call does not start within the lease: renew it")
 	}
@@ -113,6 +138,7 @@ func (h *LeaseHolder) Reserve(req Request, d Decision) (LeasedCall, error) {
 	}
 	h.hb += r.HoldBundle
 	h.hm += r.HoldMoney
+	h.fresh = false
 	return LeasedCall{LeaseID: h.lease.ID, CallID: r.CallID, User: r.User, Digits: r.Digits, Start: r.Start,
 		Cover: r.Cover, Reason: r.Reason, Package: r.Package, BundleSeconds: r.BundleSeconds, MaxSeconds: r.MaxSeconds,
 		HoldBundle: r.HoldBundle, HoldMoney: fromUnits(r.HoldMoney)}, nil
