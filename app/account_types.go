@@ -67,9 +67,10 @@ type packagesResponse struct {
 
 // packageChangeResponse answers POST /v1/packages/quote and /apply.
 type packageChangeResponse struct {
-	Applied  bool          `json:"applied"`
-	Currency string        `json:"currency"`
-	Quote    billing.Quote `json:"quote"`
+	Applied  bool           `json:"applied"`
+	Currency string         `json:"currency"`
+	Quote    billing.Quote  `json:"quote"`
+	Users    []heldPackages `json:"users"` // after the change (apply)
 }
 
 // bundleJSON is the pooled minute bundle of a month.

@@ -68,6 +68,9 @@ func callAPI(method, path string, in, out any, headers map[string]string) error 
 		return err
 	}
 	if res.Status < 200 || res.Status > 299 {
+		if res.Status == 401 && path != "/v1/session" {
+			setSession(nil) // the session ended: the pages show "sign in again"
+		}
 		return decodeAPIError(res)
 	}
 	if out == nil || len(res.Body) == 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/shopspring/decimal"
@@ -208,7 +209,18 @@ func (p *PackagesPage) apply(ctx app.Context, e app.Event) {
 			}
 			p.applied = fmt.Sprintf("Done: %s's packages are changed. %s on your next invoice.", p.userName(change[0].User), netWords(res.Quote.Net, res.Currency))
 			p.editing, p.draft, p.quote, p.server, p.idemKey = "", nil, nil, nil, ""
-			p.load(ctx)
+			for _, u := range res.Users {
+				for i := range p.pk.Held {
+					if p.pk.Held[i].User == u.User {
+						p.pk.Held[i].Packages = u.Packages
+					}
+				}
+			}
+			// Re-read the account (its snapshot prices the next change)
+			// once the write has settled: a read right after it may still
+			// see the state before.
+			p.snap = nil
+			ctx.After(time.Second, p.load)
 		})
 	})
 }

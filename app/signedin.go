@@ -57,6 +57,12 @@ func pageError(id string, err error) app.UI {
 		return nil
 	}
 	msg := err.Error()
+	if isSignedOut(err) {
+		return app.Div().ID(id).Class("message error").Attr("role", "alert").Body(
+			app.Text("You are no longer signed in ("+msg+"). "),
+			app.A().Href("/signin").Text("Sign in again"),
+		)
+	}
 	if isForbidden(err) {
 		msg = "Not allowed: " + msg + "."
 	} else {
