@@ -74,6 +74,7 @@ type deriver struct {
 	autos    map[string]*automaton
 	nextID   int
 	memo     map[string]*result
+	counts   map[string]uint64 // valid numbers below a search node, by key
 }
 
 func newDeriver(maxDepth int) *deriver {
@@ -234,9 +235,13 @@ type memberState struct {
 // the deck than from libphonenumber: prefixes cannot tell numbers apart by
 // their length (Vanuatu's five-digit toll-free 81[18]xx against seven-digit
 // mobiles).
+//
+// valid counts the valid numbers of the subtree (national numbers matching a
+// live type of their owner), which weighs the choice of defaults.
 type result struct {
 	dead     bool
 	def      label
+	valid    uint64
 	rows     []relRow
 	shadowed []label
 }
@@ -258,6 +263,7 @@ type entry struct {
 // result).
 func (dv *deriver) derive(cc callingCode) ([]prefixRow, []label) {
 	dv.memo = map[string]*result{}
+	dv.counts = map[string]uint64{}
 	states := make([]memberState, len(cc.members))
 	for i, m := range cc.members {
 		st := memberState{types: make([][]uint32, len(m.types))}
@@ -420,60 +426,24 @@ func (dv *deriver) searchUncached(cc callingCode, states []memberState, depth in
 		return &result{dead: true}
 	}
 	if l, ok := determined(cc, es); ok {
-		return &result{def: l}
+		return &result{def: l, valid: dv.count(cc, states, depth)}
 	}
 	if depth >= dv.maxDepth {
-		return &result{def: resolve(cc, es)}
+		return &result{def: resolve(cc, es), valid: dv.count(cc, states, depth)}
 	}
 	var children [10]*result
 	live := 0
 	for d := byte(0); d < 10; d++ {
-		next := make([]memberState, len(states))
-		for i, m := range cc.members {
-			st := states[i]
-			ns := memberState{ldStatus: st.ldStatus, types: make([][]uint32, len(st.types))}
-			switch st.ldStatus {
-			case ldPending:
-				if st.ld != nil {
-					ns.ld = m.ld.step(st.ld, d)
-					if ns.ld != nil && m.ld.accepted(ns.ld) {
-						ns.ldStatus = ldMatched
-					}
-				}
-			case ldMatched:
-				ns.ld = st.ld
-			}
-			for j, t := range m.types {
-				if s := st.types[j]; s != nil {
-					ns.types[j] = t.auto.step(s, d)
-				}
-			}
-			next[i] = ns
-		}
-		children[d] = dv.search(cc, next, depth+1)
+		children[d] = dv.search(cc, stepStates(cc, states, d), depth+1)
 		if !children[d].dead {
 			live++
 		}
 	}
 	if live == 0 {
 		// Only the digits so far form a complete number.
-		return &result{def: resolve(cc, es)}
+		return &result{def: resolve(cc, es), valid: 1}
 	}
-	// The default is the most common child default; ties go to the smaller
-	// label so that the output is deterministic.
-	counts := map[label]int{}
-	for _, c := range children {
-		if !c.dead {
-			counts[c.def]++
-		}
-	}
-	var def label
-	best := -1
-	for l, n := range counts {
-		if n > best || (n == best && compareLabels(l, def) < 0) {
-			def, best = l, n
-		}
-	}
+	def := chooseDefault(cc.members[0].region, children[:])
 	out := &result{def: def}
 	var complete []entry
 	for _, e := range es {
@@ -481,7 +451,11 @@ func (dv *deriver) searchUncached(cc callingCode, states []memberState, depth in
 			complete = append(complete, e)
 		}
 	}
+	for _, c := range children {
+		out.valid += c.valid
+	}
 	if len(complete) > 0 {
+		out.valid++
 		if l := resolve(cc, complete); l != def {
 			out.shadowed = []label{l}
 		}
@@ -500,4 +474,116 @@ func (dv *deriver) searchUncached(cc callingCode, states []memberState, depth in
 		}
 	}
 	return out
+}
+
+// chooseDefault picks the answer of a node that its children do not all
+// share: the label its row (or the calling code's catch-all) gives. Invalid
+// numbers below the node (dead children, and the gaps of children that are
+// not split further) get this answer too, so it must be a sensible one for a
+// number libphonenumber does not know.
+//
+// The policy:
+//   - When the children disagree on the country and the calling code's main
+//     country (libphonenumber's main region for the code: GB for +44, US for
+//     +1, RU for +7, AU for +61, ...) is among them, the default is a label
+//     of the main country. The dependencies and territories sharing the code
+//     (JE, GG, IM; the Caribbean NANP members; KZ; CX, CC; ...) get rows of
+//     their own, and an invalid number next to them is priced as the main
+//     country's rather than a territory's: Ofcom's drama range 07700 900xxx
+//     is not Jersey's even though 07700 3xxxxx is.
+//   - When every valid child belongs to one country (a territory's own
+//     block, such as a Caribbean area code), that country's labels compete:
+//     the invalid numbers of such a block are the territory's, if anyone's.
+//     (Children mixing territories without the main country compete freely;
+//     by induction the main country then has no rows below the node at all,
+//     since a child mixing it with another country defaults to it.)
+//   - Among the competing labels the default of the most children wins (the
+//     fewest rows); a tie goes to the label whose children hold more valid
+//     numbers (the likelier meaning of an unknown number), then to the
+//     smaller label so that the output is deterministic. (Weighing by valid
+//     numbers first was measured: 22% more rows, for kinds of invalid
+//     numbers only.)
+func chooseDefault(main string, children []*result) label {
+	countries := map[string]bool{}
+	for _, c := range children {
+		if !c.dead {
+			countries[c.def.country] = true
+		}
+	}
+	onlyMain := len(countries) > 1 && countries[main]
+	type weight struct {
+		children int    // child digits whose default it is
+		valid    uint64 // valid numbers below those children
+	}
+	weights := map[label]weight{}
+	for _, c := range children {
+		if !c.dead && (!onlyMain || c.def.country == main) {
+			w := weights[c.def]
+			w.children++
+			w.valid += c.valid
+			weights[c.def] = w
+		}
+	}
+	var def label
+	var best weight
+	for l, w := range weights {
+		if best.children == 0 || cmp.Or(cmp.Compare(w.children, best.children), cmp.Compare(w.valid, best.valid), -compareLabels(l, def)) > 0 {
+			def, best = l, w
+		}
+	}
+	return def
+}
+
+// stepStates returns the member states after one more national digit d.
+func stepStates(cc callingCode, states []memberState, d byte) []memberState {
+	next := make([]memberState, len(states))
+	for i, m := range cc.members {
+		st := states[i]
+		ns := memberState{ldStatus: st.ldStatus, types: make([][]uint32, len(st.types))}
+		switch st.ldStatus {
+		case ldPending:
+			if st.ld != nil {
+				ns.ld = m.ld.step(st.ld, d)
+				if ns.ld != nil && m.ld.accepted(ns.ld) {
+					ns.ldStatus = ldMatched
+				}
+			}
+		case ldMatched:
+			ns.ld = st.ld
+		}
+		for j, t := range m.types {
+			if s := st.types[j]; s != nil {
+				ns.types[j] = t.auto.step(s, d)
+			}
+		}
+		next[i] = ns
+	}
+	return next
+}
+
+// count returns how many valid numbers (complete national numbers matching
+// a live type of their owner) start with the digits consumed so far: the
+// weight of a subtree when defaults are chosen. It walks the subtree to the
+// end of the longest possible number, memoised on the automata states like
+// search.
+func (dv *deriver) count(cc callingCode, states []memberState, depth int) uint64 {
+	k := dv.key(states, depth)
+	if n, ok := dv.counts[k]; ok {
+		return n
+	}
+	var n uint64
+	es := liveEntries(cc, states, depth)
+	if len(es) > 0 {
+		for _, e := range es {
+			if s := states[e.member].types[e.index]; e.typ.auto.accepted(s) && e.typ.auto.allows(depth) {
+				n = 1
+				break
+			}
+		}
+		for d := byte(0); d < 10; d++ {
+			n += dv.count(cc, stepStates(cc, states, d), depth+1)
+		}
+	}
+	dv.counts[k] = n
+	return n
 }

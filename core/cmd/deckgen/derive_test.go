@@ -169,6 +169,31 @@ func TestDeriveAgreesWithReference(t *testing.T) {
 	if valid < 5000 {
 		t.Fatalf("only %d valid numbers: the plan is not what the test means", valid)
 	}
+	// An invalid number is answered by the main region AA unless the row
+	// answering it covers a range without any AA row (a territory's own
+	// block): a mixed range's catch-all is never a territory's.
+	mainBelow := map[string]bool{}
+	for _, r := range rows {
+		if r.label.country == "AA" {
+			for n := 2; n < len(r.prefix); n++ {
+				mainBelow[r.prefix[:n]] = true
+			}
+		}
+	}
+	invalid := 0
+	for x := 0; x < 10000; x++ {
+		nsn := fmt.Sprintf("%04d", x)
+		if _, ok := classifySlow(nsn); ok {
+			continue
+		}
+		invalid++
+		if got, row := lookup("99" + nsn); got.country != "AA" && mainBelow[row] {
+			t.Errorf("invalid %s: deck %v (row %s), a territory's answer in a range with AA rows", nsn, got, row)
+		}
+	}
+	if invalid < 1000 {
+		t.Fatalf("only %d invalid numbers: the plan is not what the test means", invalid)
+	}
 	for _, r := range rows {
 		if r.prefix == "99" {
 			continue

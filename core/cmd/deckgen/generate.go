@@ -17,7 +17,7 @@ import (
 // go.mod) changes; the test TestVersionNamesLibrary keeps the library part honest.
 const (
 	phonenumbersVersion = "v1.8.1"
-	Version             = "global-demo-2026-11 (phonenumbers " + phonenumbersVersion + ")"
+	Version             = "global-demo-2026-11.2 (phonenumbers " + phonenumbersVersion + ")"
 )
 
 // effectiveFrom is when the demo prices take effect. It is a constant, not
