@@ -107,9 +107,13 @@ type Ledger struct {
 	seq    uint64
 }
 
-// NewLedger wraps an account (which then must be changed only through the
-// ledger, or through Account methods that do not rebuild it from a
-// snapshot) with no leases outstanding.
+// NewLedger wraps an account with no leases outstanding. The account's
+// own methods stay usable (Authorize and Reserve see leased quota as held),
+// but persist the ledger (Ledger.Encode / DecodeLedger), not the account
+// alone: Account.Snapshot does not carry the leases, and an account rebuilt
+// from it would forget what they hold. Lowering the cap or the pool below
+// what is used and held breaks the invariant until leases come back, as it
+// does for reservations.
 func NewLedger(a *Account, p LeasePolicy) *Ledger {
 	return &Ledger{a: a, policy: p, leases: map[string]*lease{}}
 }

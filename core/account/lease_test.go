@@ -307,3 +307,43 @@ func sameUsage(x, y account.Usage) bool {
 	return x.Month.Equal(y.Month) && x.BundleMinutes == y.BundleMinutes && x.BundleSize == y.BundleSize &&
 		x.PAYG.Equal(y.PAYG) && x.HeldMinutes == y.HeldMinutes && x.HeldPAYG.Equal(y.HeldPAYG)
 }
+
+// FuzzDecodeLedger: any bytes either fail with core.Invalid or decode to a
+// ledger that keeps its invariant bookkeeping and re-encodes to a fixed point.
+func FuzzDecodeLedger(f *testing.F) {
+	l := account.NewLedger(gbAccount(f, nil), account.LeasePolicy{Isolates: 3})
+	g := mustGrant(f, l, november)
+	mustGrant(f, l, november)
+	if err := l.Return(g.ID, account.Unused{BundleSeconds: 60, Money: money("0.5")}); err != nil {
+		f.Fatal(err)
+	}
+	b, err := l.Encode()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Add([]byte{0x80})
+	cat := account.DemoCatalog()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		l, err := account.DecodeLedger(cat, b, account.LeasePolicy{})
+		if err != nil {
+			if core.ErrorCode(err) != core.Invalid {
+				t.Fatalf("error code %s: %v", core.ErrorCode(err), err)
+			}
+			return
+		}
+		b2, err := l.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		l2, err := account.DecodeLedger(cat, b2, account.LeasePolicy{})
+		if err != nil {
+			t.Fatalf("re-decoding: %v", err)
+		}
+		b3, err := l2.Encode()
+		if err != nil || string(b3) != string(b2) {
+			t.Fatalf("not a fixed point: %v", err)
+		}
+	})
+}
