@@ -75,7 +75,8 @@ func TestLeaseAuthorizeAllocs(t *testing.T) {
 // BenchmarkLeaseRoundTrips simulates a realistic mix of calls from several
 // isolates holding leases and reports the share of authorizations that
 // needed a round trip to the authority (grant, renewal or a decision by
-// the authority itself) as "roundtrip-%".
+// the authority itself) as "roundtrip-%"; with background renewals
+// (RenewSoon), those are reported apart as "background-renew-%".
 func BenchmarkLeaseRoundTrips(b *testing.B) {
 	ix := testDeck(b)
 	cases := []struct {
@@ -83,19 +84,23 @@ func BenchmarkLeaseRoundTrips(b *testing.B) {
 		acct     func() *account.Account
 		policy   account.LeasePolicy
 		isolates int
+		bg       bool
 	}{
-		{"4-isolates-ttl5m", simAccount(b, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: 5 * time.Minute}, 4},
-		{"8-isolates-ttl1m", simAccount(b, 100, true, "100000"), account.LeasePolicy{Isolates: 8, TTL: time.Minute}, 8},
-		{"4-isolates-exhausted", simAccount(b, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: 5 * time.Minute}, 4},
+		{"4-isolates-ttl5m", simAccount(b, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: 5 * time.Minute}, 4, false},
+		{"8-isolates-ttl1m", simAccount(b, 100, true, "100000"), account.LeasePolicy{Isolates: 8, TTL: time.Minute}, 8, false},
+		{"8-isolates-ttl1m-background", simAccount(b, 100, true, "100000"), account.LeasePolicy{Isolates: 8, TTL: time.Minute}, 8, true},
+		{"4-isolates-exhausted", simAccount(b, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: 5 * time.Minute}, 4, false},
+		{"4-isolates-exhausted-background", simAccount(b, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: 5 * time.Minute}, 4, true},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			calls := simCalls(b, rand.New(rand.NewPCG(2026, 11)), 3000, c.isolates)
 			var r simResult
 			for b.Loop() {
-				r = runLeased(b, ix, c.acct, c.policy, calls, c.isolates)
+				r = runLeased(b, ix, c.acct, c.policy, calls, c.isolates, c.bg)
 			}
 			b.ReportMetric(100*float64(r.roundTrips)/float64(r.auths), "roundtrip-%")
+			b.ReportMetric(100*float64(r.background)/float64(r.auths), "background-renew-%")
 		})
 	}
 }

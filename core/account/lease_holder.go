@@ -1,6 +1,10 @@
 package account
 
-import "github.com/tollgate-voice/tollgate/core"
+import (
+	"time"
+
+	"github.com/tollgate-voice/tollgate/core"
+)
 
 // LeaseHolder is the isolate's side of a lease: it authorizes calls in
 // memory with the same rules as Account.Authorize, evaluated on the
@@ -142,4 +146,20 @@ func (h *LeaseHolder) Reserve(req Request, d Decision) (LeasedCall, error) {
 	return LeasedCall{LeaseID: h.lease.ID, CallID: r.CallID, User: r.User, Digits: r.Digits, Start: r.Start,
 		Cover: r.Cover, Reason: r.Reason, Package: r.Package, BundleSeconds: r.BundleSeconds, MaxSeconds: r.MaxSeconds,
 		HoldBundle: r.HoldBundle, HoldMoney: fromUnits(r.HoldMoney)}, nil
+}
+
+// RenewSoon reports that the lease is running out and should be renewed in
+// the background, off any call's path: less than a quarter of its time is
+// left, or (unless it was everything free) less than one full call of
+// bundle, or less than a quarter of its money.
+func (h *LeaseHolder) RenewSoon(now time.Time) bool {
+	l := h.lease
+	if !now.Before(l.Expires.Add(-l.Expires.Sub(l.Cut) / 4)) {
+		return true
+	}
+	if !l.BundleAll && l.BundleSeconds-h.hb < int64(h.view.callLimit) {
+		return true
+	}
+	m, _ := toUnits(l.Money)
+	return !l.Uncapped && !l.MoneyAll && (m-h.hm)*4 < m
 }

@@ -83,6 +83,7 @@ type simCDR struct {
 
 type simResult struct {
 	auths, roundTrips, direct int
+	background                int // renewals off the call path (RenewSoon)
 	bundleMinutes             int
 	payg                      decimal.Decimal
 	charges                   map[string]account.Charge
@@ -111,7 +112,10 @@ func durationFor(c simCall, d account.Decision) int { return min(c.secs, d.MaxSe
 // runLeased runs the calls through isolates holding leases from one
 // ledger, checking the invariant after every step and every charge against
 // its decision's quote (the slow reference ledger: sums of quotes).
-func runLeased(t testing.TB, ix *deck.Index, newAcct func() *account.Account, p account.LeasePolicy, calls []simCall, isolates int) simResult {
+//
+// With proactive, isolates renew in the background when RenewSoon says so
+// (counted apart: no call waits for those).
+func runLeased(t testing.TB, ix *deck.Index, newAcct func() *account.Account, p account.LeasePolicy, calls []simCall, isolates int, proactive bool) simResult {
 	l := account.NewLedger(newAcct(), p)
 	holders := make([]*account.LeaseHolder, isolates)
 	res := simResult{payg: decimal.Zero, charges: map[string]account.Charge{}}
@@ -169,17 +173,22 @@ func runLeased(t testing.TB, ix *deck.Index, newAcct func() *account.Account, p 
 		if err := l.Check(); err != nil {
 			t.Fatalf("after authorizing %s: %v", c.id, err)
 		}
-		if !d.Allowed {
-			continue
+		if d.Allowed {
+			cdr := account.CDR{CallID: c.id, User: c.user, Dialled: c.dialled, Direction: c.dir, Start: c.start, Seconds: durationFor(c, d)}
+			var lc *account.LeasedCall
+			if !direct {
+				x, err := h.Reserve(req, d)
+				must(t, err)
+				lc = &x
+			}
+			q.add(simCDR{cdr, lc, d})
 		}
-		cdr := account.CDR{CallID: c.id, User: c.user, Dialled: c.dialled, Direction: c.dir, Start: c.start, Seconds: durationFor(c, d)}
-		var lc *account.LeasedCall
-		if !direct {
-			x, err := h.Reserve(req, d)
+		if proactive && h.RenewSoon(c.start) {
+			res.background++
+			g, err := l.Renew(c.start, h.Lease().ID, h.Unused())
 			must(t, err)
-			lc = &x
+			must(t, h.Adopt(g))
 		}
-		q.add(simCDR{cdr, lc, d})
 	}
 	settle(q.due(calls[len(calls)-1].start.Add(24 * time.Hour)))
 	for _, h := range holders {
@@ -256,25 +265,27 @@ func TestLeaseSimulation(t *testing.T) {
 		n = 800 // the same checks, fewer calls: node is slow
 	}
 	cases := []struct {
-		name     string
-		acct     func() *account.Account
-		policy   account.LeasePolicy
-		isolates int
-		same     bool // equals the single-authority run exactly
+		name      string
+		acct      func() *account.Account
+		policy    account.LeasePolicy
+		isolates  int
+		same      bool // equals the single-authority run exactly
+		proactive bool
 	}{
-		{"plenty", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: 5 * time.Minute}, 4, true},
-		{"uncapped", simAccount(t, 100, false, "0"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 6, true},
-		{"scarce bundle and cap", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: time.Minute}, 4, false},
-		{"one isolate", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 1, TTL: time.Minute}, 1, true},
+		{"plenty", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: 5 * time.Minute}, 4, true, false},
+		{"plenty, background renewals", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 4, true, true},
+		{"uncapped", simAccount(t, 100, false, "0"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 6, true, true},
+		{"scarce bundle and cap", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: time.Minute}, 4, false, true},
+		{"one isolate", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 1, TTL: time.Minute}, 1, true, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(2026, 11))
 			calls := simCalls(t, rng, n, c.isolates)
-			leased := runLeased(t, ix, c.acct, c.policy, calls, c.isolates)
+			leased := runLeased(t, ix, c.acct, c.policy, calls, c.isolates, c.proactive)
 			single := runSingle(t, ix, c.acct(), calls)
-			t.Logf("%d authorizations, %d DO round trips (%.2f%%), %d decided by the DO; leased %d min %s, single %d min %s",
-				leased.auths, leased.roundTrips, 100*float64(leased.roundTrips)/float64(leased.auths), leased.direct,
+			t.Logf("%d authorizations, %d DO round trips on the call path (%.2f%%), %d decided by the DO, %d background renewals; leased %d min %s, single %d min %s",
+				leased.auths, leased.roundTrips, 100*float64(leased.roundTrips)/float64(leased.auths), leased.direct, leased.background,
 				leased.bundleMinutes, leased.payg, single.bundleMinutes, single.payg)
 			if !c.same {
 				return

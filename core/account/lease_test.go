@@ -347,3 +347,34 @@ func FuzzDecodeLedger(f *testing.F) {
 		}
 	})
 }
+
+func TestLeaseRenewSoon(t *testing.T) {
+	ix := testDeck(t)
+	// 600 s call limit, 4 isolates: the lease is 4500 s of bundle, US$25.
+	l := account.NewLedger(gbAccount(t, func(s *account.Settings) { s.CallLimit = 600; s.Cap = money("100") }),
+		account.LeasePolicy{Isolates: 4, TTL: 4 * time.Minute})
+	h, err := account.NewLeaseHolder(viewOf(t, l), mustGrant(t, l, november))
+	must(t, err)
+	if h.RenewSoon(november) || h.RenewSoon(november.Add(179*time.Second)) || !h.RenewSoon(november.Add(3*time.Minute)) {
+		t.Errorf("RenewSoon by time is wrong")
+	}
+	bob := dial(t, "020 7946 0000", "GB")
+	for i := range 7 { // 7 × 600 s of 4500 s: 300 s left, less than a call
+		req := account.Request{CallID: "b" + string(rune('0'+i)), User: "bob", Dialled: bob, Start: november}
+		if h.RenewSoon(november) {
+			t.Fatalf("RenewSoon after %d calls", i)
+		}
+		d, renew := h.Authorize(ix, req)
+		if renew {
+			t.Fatalf("call %d needs a renewal", i)
+		}
+		_, err := h.Reserve(req, d)
+		must(t, err)
+	}
+	if !h.RenewSoon(november) {
+		t.Errorf("RenewSoon with 300 s of bundle left")
+	}
+	if _, renew := h.Authorize(ix, account.Request{CallID: "b9", User: "bob", Dialled: bob, Start: november}); !renew {
+		t.Errorf("a call the lease cannot cover fully was answered locally")
+	}
+}
