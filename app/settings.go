@@ -29,6 +29,7 @@ type SettingsPage struct {
 	saved                       string
 
 	userBusy string // user whose privileges are being saved
+	userSet  string // the last privileges change sent, "user=privileges"
 	userErr  error
 	userDone string
 }
@@ -154,22 +155,30 @@ func (p *SettingsPage) save(ctx app.Context, e app.Event) {
 func (p *SettingsPage) setPrivileges(user string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		v := ctx.JSSrc().Get("value").String()
-		p.userBusy, p.userErr, p.userDone = user, nil, ""
+		if p.userBusy != "" || p.userSet == user+"="+v {
+			return // one change at a time; the same change once
+		}
+		p.userBusy, p.userErr, p.userDone, p.userSet = user, nil, "", user+"="+v
 		ctx.Async(func() {
 			var u userJSON
 			err := callAPI("PATCH", "/v1/users/"+user, map[string]string{"privileges": v}, &u, nil)
 			ctx.Dispatch(func(ctx app.Context) {
 				p.userBusy, p.userErr = "", err
 				if err != nil {
+					p.userSet = ""
 					p.load(ctx) // show what is really stored
 					return
 				}
+				// The write succeeded: show what was set (the edge's answer
+				// re-reads the account and may not see the write yet).
+				name := u.Name
 				for i := range p.acct.Users {
 					if p.acct.Users[i].ID == user {
-						p.acct.Users[i].Privileges = u.Privileges
+						p.acct.Users[i].Privileges = v
+						name = p.acct.Users[i].Name
 					}
 				}
-				p.userDone = u.Name + " may now call: " + privilegeWords(u.Privileges) + "."
+				p.userDone = name + " may now call: " + privilegeWords(v) + "."
 			})
 		})
 	}
@@ -242,9 +251,8 @@ func (p *SettingsPage) content() app.UI {
 			app.H2().ID("privileges-title").Text("Call privileges"),
 			app.P().Class("hint").Text("Who may call what. Emergency and essential numbers always work."),
 			pageError("privileges-error", p.userErr),
-			app.If(p.userDone != "", func() app.UI {
-				return app.Div().ID("privileges-saved").Class("message ok").Attr("role", "status").Text(p.userDone)
-			}),
+			// Always present (a live region must exist before it speaks).
+			app.Div().ID("privileges-saved").Class(okClass(p.userDone)).Attr("role", "status").Text(p.userDone),
 			app.Div().Class("table-wrap").Body(app.Table().Class("data").ID("privileges").Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Scope("col").Text("User"),
@@ -289,4 +297,12 @@ func switchField(id, label, hint string, on bool, h app.EventHandler) app.UI {
 			app.P().ID(id+"-hint").Class("hint").Text(hint),
 		),
 	)
+}
+
+// okClass styles a status line, hidden while it says nothing.
+func okClass(msg string) string {
+	if msg == "" {
+		return "sr-only"
+	}
+	return "message ok"
 }

@@ -144,7 +144,22 @@ func TestAccountAdmin(t *testing.T) {
 	waitContains(t, ctx, "#settings-saved", "Saved")
 	openPage(t, ctx, "/settings", "settings")
 	waitJS(t, ctx, `document.querySelector("#cap") && document.querySelector("#cap").value === "75.00" && document.querySelector("#thresholds").value === "50, 80, 100"`, "the saved cap and thresholds")
+	// A cap below this month's spend: the inbox has the threshold notices.
 	setField(t, ctx, "#thresholds", "80, 100")
+	setField(t, ctx, "#cap", "2")
+	click(t, ctx, "#save-settings")
+	waitContains(t, ctx, "#settings-saved", "Saved")
+	openPage(t, ctx, "/settings", "settings")
+	waitContains(t, ctx, "#inbox", "reached 100% of your cap")
+	screenshot(t, ctx, "account-settings-inbox")
+	// Per-user call privileges.
+	for _, v := range []string{"international", "domestic"} {
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#privileges-bob"), v),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#privileges-bob").dispatchEvent(new Event("change", {bubbles: true}))`)); err != nil {
+			t.Fatal(err)
+		}
+		waitContains(t, ctx, "#privileges-saved", map[string]string{"international": "domestic and international numbers", "domestic": "domestic numbers only"}[v])
+	}
 	setField(t, ctx, "#cap", "50")
 	click(t, ctx, "#save-settings")
 	waitContains(t, ctx, "#settings-saved", "Saved")
