@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/shopspring/decimal"
@@ -33,6 +34,13 @@ func TestAccountAdmin(t *testing.T) {
 	waitJS(t, ctx, `!!document.querySelector("#invoice-upcoming")`, "the invoices")
 	waitJS(t, ctx, `!!document.querySelector("#chart-minutes") && !!document.querySelector("#chart-spend")`, "the charts")
 	screenshot(t, ctx, "account-usage")
+	// Another month: its usage is loaded with progress shown meanwhile.
+	prev := time.Now().UTC().AddDate(0, -1, -time.Now().UTC().Day()+1)
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#month"), prev.Format("2006-01")),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#month").dispatchEvent(new Event("change", {bubbles: true}))`)); err != nil {
+		t.Fatal(err)
+	}
+	waitContains(t, ctx, "#minutes-title", prev.Format("January 2006"))
 	click(t, ctx, "#invoice-upcoming")
 	before := waitContains(t, ctx, "#invoice-total", "US$")
 	screenshot(t, ctx, "account-usage-invoice")
