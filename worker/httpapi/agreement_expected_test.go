@@ -47,7 +47,7 @@ var agreementNumbers = []string{
 	"+61 2 9999 9999",  // AU landline, 60/60
 	"+61 412 345 678",  // AU mobile, 60/60
 	"+44 7400 123456",  // GB mobile, per second
-	"+44 7700 900123",  // Ofcom's drama range: the global deck prices it as Jersey mobile (447700)
+	"+44 7700 900123",  // Ofcom's drama range: United Kingdom mobile (only 07700 3/7/8 are Jersey)
 	"+44 20 7946 0000", // GB landline
 	"+1 212 555 0100",  // US, 6/6
 	"+1 242 357 1234",  // Bahamas mobile: connection fee, 30/6
