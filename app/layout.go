@@ -45,6 +45,9 @@ func markMounted(page string) {
 // MarkStarted records in window.tollgateStartedAt when the wasm program's
 // main began (ms since navigation), so that start-up time can be split into
 // download+compile and Go start+first render. A no-op outside the browser.
+//
+// It also keeps what the visitor typed into the prerendered number field while
+// app.wasm was loading, for the rate checker to pick up.
 func MarkStarted() {
 	if !app.IsClient {
 		return
@@ -53,4 +56,12 @@ func MarkStarted() {
 	if perf := w.Get("performance"); perf.Truthy() {
 		w.Set("tollgateStartedAt", perf.Call("now"))
 	}
+	if in := w.GetElementByID("dial"); in.Truthy() {
+		if v := in.Get("value"); v.Truthy() {
+			typedBeforeStart = v.String()
+		}
+	}
 }
+
+// typedBeforeStart is the number typed before the app took over the page.
+var typedBeforeStart string

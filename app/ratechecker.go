@@ -35,6 +35,9 @@ func (r *RateChecker) OnMount(ctx app.Context) {
 		home = defaultHome(app.Window().Get("navigator").Get("language").String())
 	}
 	r.home = home
+	if r.dial == "" && typedBeforeStart != "" {
+		r.dial, typedBeforeStart = typedBeforeStart, ""
+	}
 	r.recompute()
 	loadDeck(ctx, r.deckLoaded)
 	markMounted("rate-checker")
@@ -52,6 +55,15 @@ func (r *RateChecker) recompute() {
 		r.home = "US"
 	}
 	r.answer = answerDial(r.ix, r.dial, r.home, now())
+}
+
+// homeOrDefault is the home country to show: before the app has mounted
+// (the prerendered page) it is the fallback of defaultHome.
+func (r *RateChecker) homeOrDefault() string {
+	if r.home == "" {
+		return defaultHome("")
+	}
+	return r.home
 }
 
 func (r *RateChecker) onDial(ctx app.Context, e app.Event) {
@@ -94,7 +106,7 @@ func (r *RateChecker) Render() app.UI {
 							app.Range(homeCountries).Slice(func(i int) app.UI {
 								h := homeCountries[i]
 								o := app.Option().Value(h.ISO).Text(h.Name)
-								if h.ISO == r.home {
+								if h.ISO == r.homeOrDefault() {
 									o = o.Selected(true)
 								}
 								return o

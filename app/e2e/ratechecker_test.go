@@ -274,3 +274,55 @@ func waitVisible(t *testing.T, ctx context.Context, sel string) {
 		t.Fatalf("%s not visible: %v", sel, err)
 	}
 }
+
+// TestTypingBeforeTheAppStarts types into the prerendered page while app.wasm
+// is still on its way: the number must not be lost when the app takes over.
+func TestTypingBeforeTheAppStarts(t *testing.T) {
+	if os.Getenv("TOLLGATE_URL") != "" {
+		t.Skip("needs the local server to hold app.wasm back")
+	}
+	hold := make(chan struct{})
+	local := &assetServer{dir: filepath.Join(repoRoot, "static"), deck: deckSnapshot, hold: hold}
+	srv := httptest.NewServer(local)
+	t.Cleanup(srv.Close)
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			close(hold)
+		}
+	}
+	t.Cleanup(release)
+
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#dial")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The loader is a badge: the page's own heading is visible, not covered.
+	covered, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const h = document.querySelector("h1").getBoundingClientRect();
+		const top = document.elementFromPoint(h.left + 5, h.top + 5);
+		return !top || top.closest("#app-wasm-loader") !== null;
+	})()`))
+	if err != nil || covered {
+		t.Errorf("the loader covers the prerendered page (%v)", err)
+	}
+	viewportShot(t, ctx, "rate-checker-loading")
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#dial"), "+61 412 345 678")); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`window.tollgateMounted === "rate-checker"`, chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		t.Fatalf("the app did not mount: %v", err)
+	}
+	want := expectFor(t, "+61 412 345 678", "GB")
+	waitText(t, ctx, "#dest", want.dest)
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#dial"))); v != "+61 412 345 678" {
+		t.Errorf("number field holds %q after the app started", v)
+	}
+}

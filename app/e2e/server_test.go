@@ -22,6 +22,9 @@ type assetServer struct {
 	dir     string
 	deck    func() ([]byte, error)
 	offline atomic.Bool
+	// hold, when set, delays app.wasm until it is closed: the prerendered
+	// page can be used before the app starts.
+	hold chan struct{}
 }
 
 func (s *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -42,6 +45,9 @@ func (s *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(p, "/v1/") {
 		http.Error(w, `{"error":{"code":"not_found","message":"no such endpoint"}}`, http.StatusNotFound)
 		return
+	}
+	if p == "/web/app.wasm" && s.hold != nil {
+		<-s.hold
 	}
 	file := filepath.Join(s.dir, filepath.FromSlash(p))
 	if st, err := os.Stat(file); err == nil && !st.IsDir() {
