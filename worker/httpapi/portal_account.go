@@ -424,11 +424,7 @@ func (s *Server) logins(r *http.Request, tenant string) (map[string]worker.Porta
 }
 
 func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
-	if err != nil {
-		return err
-	}
-	a, err := s.account(r.Context(), v.tenant.ID)
+	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
@@ -501,11 +497,7 @@ func (s *Server) newOp(w http.ResponseWriter, r *http.Request, v viewer, kind st
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
-	if err != nil {
-		return err
-	}
-	a, err := s.account(r.Context(), v.tenant.ID)
+	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
@@ -524,11 +516,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
-	if err != nil {
-		return err
-	}
-	a, err := s.account(r.Context(), v.tenant.ID)
+	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
@@ -645,11 +633,7 @@ type NumbersResponse struct {
 }
 
 func (s *Server) listNumbers(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
-	if err != nil {
-		return err
-	}
-	a, err := s.account(r.Context(), v.tenant.ID)
+	_, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}

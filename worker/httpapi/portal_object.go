@@ -340,6 +340,20 @@ func (s *Server) getAccountSnapshot(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// signedInAccount returns the signed-in viewer and their tenant's account:
+// the preamble of every portal read.
+func (s *Server) signedInAccount(r *http.Request) (viewer, *account.Account, error) {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return viewer{}, nil, err
+	}
+	a, err := s.account(r.Context(), v.tenant.ID)
+	if err != nil {
+		return viewer{}, nil, err
+	}
+	return v, a, nil
+}
+
 // account returns the current state of the tenant's account, read from its
 // Durable Object (which holds the usage the replica in KV may lag behind).
 func (s *Server) account(ctx context.Context, tenant string) (*account.Account, error) {

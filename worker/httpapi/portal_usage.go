@@ -183,11 +183,7 @@ func (s *Server) upcoming(r *http.Request, tenant string, a *account.Account) (b
 }
 
 func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
-	if err != nil {
-		return err
-	}
-	a, err := s.account(r.Context(), v.tenant.ID)
+	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
@@ -276,11 +272,7 @@ func notices(a *account.Account, now time.Time) []NotificationJSON {
 }
 
 func (s *Server) getNotifications(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
-	if err != nil {
-		return err
-	}
-	a, err := s.account(r.Context(), v.tenant.ID)
+	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
