@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"math/rand/v2"
-	"runtime"
 	"os"
+	"runtime"
 	"slices"
 	"testing"
 
