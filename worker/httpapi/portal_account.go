@@ -456,11 +456,8 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, err := s.signedInAdmin(r)
 	if err != nil {
-		return err
-	}
-	if err := v.admin(); err != nil {
 		return err
 	}
 	var p SettingsPatch
@@ -533,11 +530,8 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, err := s.signedInAdmin(r)
 	if err != nil {
-		return err
-	}
-	if err := v.admin(); err != nil {
 		return err
 	}
 	var p UserPatch

@@ -340,6 +340,19 @@ func (s *Server) getAccountSnapshot(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// signedInAdmin returns the signed-in viewer if they may change the
+// account (Forbidden for a member): the preamble of every portal write.
+func (s *Server) signedInAdmin(r *http.Request) (viewer, error) {
+	v, err := s.signedIn(r)
+	if err != nil {
+		return viewer{}, err
+	}
+	if err := v.admin(); err != nil {
+		return viewer{}, err
+	}
+	return v, nil
+}
+
 // signedInAccount returns the signed-in viewer and their tenant's account:
 // the preamble of every portal read.
 func (s *Server) signedInAccount(r *http.Request) (viewer, *account.Account, error) {

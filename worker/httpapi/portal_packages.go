@@ -166,11 +166,8 @@ func (s *Server) quotePackages(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) applyPackages(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, err := s.signedInAdmin(r)
 	if err != nil {
-		return err
-	}
-	if err := v.admin(); err != nil {
 		return err
 	}
 	if _, err := idempotencyKey(r, true); err != nil {
@@ -189,11 +186,8 @@ func (s *Server) applyPackages(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) userPackages(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, err := s.signedInAdmin(r)
 	if err != nil {
-		return err
-	}
-	if err := v.admin(); err != nil {
 		return err
 	}
 	var q UserPackagesRequest
@@ -221,15 +215,11 @@ type PackagesResponse struct {
 }
 
 func (s *Server) getPackages(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	a, err := s.account(ctx, v.tenant.ID)
-	if err != nil {
-		return err
-	}
 	now := s.now()
 	out := PackagesResponse{Currency: a.Catalog().Currency(), Catalog: []PackageJSON{}, Held: []UserPackagesOut{}}
 	for _, p := range a.Catalog().Products() {

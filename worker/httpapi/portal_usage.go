@@ -67,15 +67,11 @@ func (g usageAgg) row(key string) UsageRowJSON {
 }
 
 func (s *Server) getUsage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	a, err := s.account(ctx, v.tenant.ID)
-	if err != nil {
-		return err
-	}
 	loc := a.Settings().Location
 	if loc == nil {
 		loc = time.UTC
@@ -302,11 +298,8 @@ type AuditJSON struct {
 }
 
 func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, err := s.signedInAdmin(r)
 	if err != nil {
-		return err
-	}
-	if err := v.admin(); err != nil {
 		return err
 	}
 	rows, err := s.cfg.Portal.Store.AuditLog(r.Context(), v.tenant.ID, 200)
@@ -359,11 +352,8 @@ const maxVersionLen = 64
 // snapshot written under its version, then the current-version pointer
 // switched to it in one write. Old versions stay readable.
 func (s *Server) uploadDeck(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.signedIn(r)
+	v, err := s.signedInAdmin(r)
 	if err != nil {
-		return err
-	}
-	if err := v.admin(); err != nil {
 		return err
 	}
 	if v.tenant.ID != s.cfg.Portal.OperatorTenant || v.tenant.ID == "" {
