@@ -17,7 +17,6 @@ import (
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/billing"
-	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/memstore"
 )
@@ -78,21 +77,7 @@ func newPortalFixture(t testing.TB) *portalFixture {
 			t.Fatal(err)
 		}
 	}
-	file, err := os.Open("../../core/deck/testdata/sample.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	d, err := deck.ParseCSV(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Version = "v1"
-	ix, err := deck.NewIndex(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, _ := deck.EncodeSnapshot(ix)
+	snap := sampleDeckSnapshot(t)
 	f.blobs.Put(ctx, worker.DeckKey("v1"), snap)
 	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("v1"))
 

@@ -62,6 +62,17 @@ func newFixture(t testing.TB) *fixture {
 			t.Fatal(err)
 		}
 	}
+	snap := sampleDeckSnapshot(t)
+	f.blobs.Put(ctx, worker.DeckKey("v1"), snap)
+	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("v1"))
+	f.srv = New(Config{Blobs: f.blobs, Keys: l, Tenants: l, Now: func() time.Time { return f.now }})
+	return f
+}
+
+// sampleDeckSnapshot is core's sample deck as version "v1", encoded as the
+// worker stores it in KV.
+func sampleDeckSnapshot(t testing.TB) []byte {
+	t.Helper()
 	file, err := os.Open("../../core/deck/testdata/sample.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -80,10 +91,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.blobs.Put(ctx, worker.DeckKey("v1"), snap)
-	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("v1"))
-	f.srv = New(Config{Blobs: f.blobs, Keys: l, Tenants: l, Now: func() time.Time { return f.now }})
-	return f
+	return snap
 }
 
 func (f *fixture) do(method, target, token string, body []byte, headers ...string) *httptest.ResponseRecorder {
