@@ -7,34 +7,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core/deck"
-	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/core/region"
 )
 
-// priceRange is the lowest and highest price per minute of a set of deck
-// rows (a country's mobile prefixes, say). Set is false when there are none.
-type priceRange struct {
-	Min, Max decimal.Decimal
-	Set      bool
-}
-
-func (p *priceRange) add(d decimal.Decimal) {
-	if !p.Set {
-		p.Min, p.Max, p.Set = d, d, true
-		return
-	}
-	if d.LessThan(p.Min) {
-		p.Min = d
-	}
-	if d.GreaterThan(p.Max) {
-		p.Max = d
-	}
-}
-
-// format writes the range for people: "US$0.13", "US$0.13 – US$0.20", or "—".
-func (p priceRange) format(currency string) string {
+// formatRange writes a price range for people: "US$0.13", "US$0.13 –
+// US$0.20", or "—" when there is no price.
+func formatRange(p deck.PriceRange, currency string) string {
 	if !p.Set {
 		return "—"
 	}
@@ -44,95 +23,13 @@ func (p priceRange) format(currency string) string {
 	return formatMoney(p.Min, currency) + " – " + formatMoney(p.Max, currency)
 }
 
-// directoryEntry is one country of the rates directory.
-type directoryEntry struct {
-	Country     string // ISO code
-	Name        string // "Australia"
-	CallingCode string // "61"
-	Region      region.ID
-	RegionName  string
-	Landline    priceRange // landline prices per minute (first tier)
-	Mobile      priceRange // mobile prices per minute
-	Shared      bool       // one numbering plan for both (NANP): the same rows priced both columns
-}
+// directoryEntry is one country of the rates directory, summarised by the
+// core, so that the edge can share the same summary.
+type directoryEntry = deck.CountrySummary
 
-// buildDirectory summarises the rows of ix in force at `at` by country:
-// the range of landline and of mobile prices per minute. Where a numbering
-// plan cannot tell landlines from mobiles (landline_or_mobile), those rows
-// price both columns. Non-geographic codes (no country) are left out.
+// buildDirectory summarises the rows of ix in force at `at` by country.
 func buildDirectory(ix *deck.Index, at time.Time) []directoryEntry {
-	type acc struct {
-		e                directoryEntry
-		both             priceRange
-		landName, anyNam string
-	}
-	byCountry := map[string]*acc{}
-	for _, row := range ix.Deck().Rows {
-		if row.Country == "" || !row.InForce(at) || len(row.Tariff.Tiers) == 0 {
-			continue
-		}
-		a := byCountry[row.Country]
-		if a == nil {
-			a = &acc{e: directoryEntry{Country: row.Country}}
-			byCountry[row.Country] = a
-		}
-		rate := row.Tariff.Tiers[0].PerMinute
-		switch row.Kind {
-		case deck.KindLandline:
-			a.e.Landline.add(rate)
-			if a.landName == "" {
-				a.landName = row.Destination
-			}
-		case deck.KindMobile:
-			a.e.Mobile.add(rate)
-		case deck.KindLandlineOrMobile:
-			a.both.add(rate)
-		}
-		if a.anyNam == "" || row.Kind == deck.KindLandlineOrMobile {
-			a.anyNam = row.Destination
-		}
-	}
-	out := make([]directoryEntry, 0, len(byCountry))
-	for iso, a := range byCountry {
-		e := a.e
-		if a.both.Set {
-			if !e.Landline.Set && !e.Mobile.Set {
-				e.Shared = true
-			}
-			if !e.Landline.Set {
-				e.Landline = a.both
-			}
-			if !e.Mobile.Set {
-				e.Mobile = a.both
-			}
-		}
-		if !e.Landline.Set && !e.Mobile.Set {
-			continue // only toll-free, premium or other numbers: not a calling destination
-		}
-		e.Name = countryName(cmp.Or(a.landName, a.anyNam), iso)
-		if c, ok := e164.CountryInfo(iso); ok {
-			e.CallingCode = c.CallingCode
-		}
-		e.Region = region.Of(iso)
-		if r, ok := region.Lookup(e.Region); ok {
-			e.RegionName = r.Name
-		}
-		out = append(out, e)
-	}
-	slices.SortFunc(out, func(a, b directoryEntry) int { return cmp.Compare(a.Name, b.Name) })
-	return out
-}
-
-// countryName takes the country's name from a row's destination
-// ("Australia - Mobile" → "Australia").
-func countryName(destination, iso string) string {
-	if i := strings.Index(destination, " - "); i > 0 {
-		return destination[:i]
-	}
-	if destination == "" {
-		return iso
-	}
-	return destination
+	return deck.SummarizeCountries(ix.Deck().Rows, at)
 }
 
 // directoryQuery is what the directory shows: a search, a region and an order.
@@ -162,7 +59,7 @@ func (q directoryQuery) filter(all []directoryEntry) []directoryEntry {
 	if q.Desc {
 		dir = -1
 	}
-	cmpPrice := func(a, b priceRange) int {
+	cmpPrice := func(a, b deck.PriceRange) int {
 		switch {
 		case !a.Set && !b.Set:
 			return 0
@@ -204,7 +101,7 @@ func directoryCSV(entries []directoryEntry, currency string) string {
 	var b strings.Builder
 	w := csv.NewWriter(&b)
 	w.Write([]string{"country", "iso", "calling_code", "region", "landline_min", "landline_max", "mobile_min", "mobile_max", "currency"})
-	str := func(p priceRange) (string, string) {
+	str := func(p deck.PriceRange) (string, string) {
 		if !p.Set {
 			return "", ""
 		}

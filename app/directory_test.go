@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/core/region"
 )
 
@@ -21,36 +22,36 @@ func TestBuildDirectory(t *testing.T) {
 		t.Errorf("countries (sorted by name) = %s", got)
 	}
 	au := byISO["AU"]
-	if au.Landline.format("USD") != "US$0.13" || au.Mobile.format("USD") != "US$0.38" {
-		t.Errorf("AU: landline %s mobile %s", au.Landline.format("USD"), au.Mobile.format("USD"))
+	if formatRange(au.Landline, "USD") != "US$0.13" || formatRange(au.Mobile, "USD") != "US$0.38" {
+		t.Errorf("AU: landline %s mobile %s", formatRange(au.Landline, "USD"), formatRange(au.Mobile, "USD"))
 	}
 	if au.Region != region.AustraliaNZ || au.RegionName == "" || au.CallingCode != "61" {
 		t.Errorf("AU: region %q %q, calling code %q", au.Region, au.RegionName, au.CallingCode)
 	}
 	// The price in force at the time asked: GB landline changes on 1 December.
-	if gb := byISO["GB"]; gb.Landline.format("USD") != "US$0.025" {
-		t.Errorf("GB landline now = %s, want US$0.025", gb.Landline.format("USD"))
+	if gb := byISO["GB"]; formatRange(gb.Landline, "USD") != "US$0.025" {
+		t.Errorf("GB landline now = %s, want US$0.025", formatRange(gb.Landline, "USD"))
 	}
 	// NANP: one numbering plan, one price in both columns.
 	us := byISO["US"]
-	if !us.Shared || us.Landline.format("USD") != "US$0.01" || us.Mobile.format("USD") != "US$0.01" {
+	if !us.Shared || formatRange(us.Landline, "USD") != "US$0.01" || formatRange(us.Mobile, "USD") != "US$0.01" {
 		t.Errorf("US: %+v", us)
 	}
 	// France: the first tier's price.
-	if fr := byISO["FR"]; fr.Landline.format("USD") != "US$0.05" || fr.Mobile.format("USD") != "US$0.09" {
-		t.Errorf("FR: landline %s mobile %s", fr.Landline.format("USD"), fr.Mobile.format("USD"))
+	if fr := byISO["FR"]; formatRange(fr.Landline, "USD") != "US$0.05" || formatRange(fr.Mobile, "USD") != "US$0.09" {
+		t.Errorf("FR: landline %s mobile %s", formatRange(fr.Landline, "USD"), formatRange(fr.Mobile, "USD"))
 	}
 }
 
 func TestPriceRange(t *testing.T) {
-	var p priceRange
-	if p.format("USD") != "—" {
-		t.Errorf("empty range = %q", p.format("USD"))
+	var p deck.PriceRange
+	if formatRange(p, "USD") != "—" {
+		t.Errorf("empty range = %q", formatRange(p, "USD"))
 	}
 	for _, s := range []string{"0.20", "0.13", "0.5"} {
-		p.add(mustMoney(s))
+		p.Add(mustMoney(s))
 	}
-	if got := p.format("USD"); got != "US$0.13 – US$0.50" {
+	if got := formatRange(p, "USD"); got != "US$0.13 – US$0.50" {
 		t.Errorf("range = %q", got)
 	}
 }
@@ -88,7 +89,7 @@ func TestDirectoryQuery(t *testing.T) {
 }
 
 func TestDirectorySortKeepsUnpricedLast(t *testing.T) {
-	p := func(s string) priceRange { d := mustMoney(s); return priceRange{d, d, true} }
+	p := func(s string) deck.PriceRange { d := mustMoney(s); return deck.PriceRange{Min: d, Max: d, Set: true} }
 	all := []directoryEntry{
 		{Country: "AA", Name: "A", Mobile: p("0.5")},
 		{Country: "BB", Name: "B"},

@@ -128,8 +128,8 @@ func (d *RatesDirectory) renderBody() app.UI {
 							app.Td().Text(e.Name),
 							app.Td().Class("hide-narrow").Text("+"+e.CallingCode),
 							app.Td().Class("hide-narrow").Text(e.RegionName),
-							app.Td().Class("num landline").Text(e.Landline.format(cur)),
-							app.Td().Class("num mobile").Text(e.Mobile.format(cur)),
+							app.Td().Class("num landline").Text(formatRange(e.Landline, cur)),
+							app.Td().Class("num mobile").Text(formatRange(e.Mobile, cur)),
 						)
 					}),
 				),
