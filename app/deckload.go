@@ -67,6 +67,16 @@ func loadDeck(ctx app.Context, done func(*deck.Index, error)) {
 	})
 }
 
+// forgetDeck drops the loaded deck after a new version was published: the
+// next page that needs rates fetches the new one.
+func forgetDeck() {
+	sharedDeck.Lock()
+	if !sharedDeck.loading {
+		sharedDeck.ix = nil
+	}
+	sharedDeck.Unlock()
+}
+
 func decodeDeck(b []byte, err error) (*deck.Index, error) {
 	if err != nil {
 		return nil, err

@@ -39,6 +39,9 @@ func (n *Nav) Render() app.UI {
 					if p.Path == "/signin" && n.me != nil {
 						return nil // signed in: the user and "Sign out" instead
 					}
+					if p.Operator && !canPublishDecks(n.me) {
+						return nil
+					}
 					a := app.A().Href(p.Path).Text(p.Title)
 					if p.Path == n.Active {
 						a = a.Aria("current", "page")

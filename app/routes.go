@@ -10,7 +10,10 @@ type Page struct {
 	Path   string // route, e.g. "/rates"
 	Title  string // navigation label and document title
 	Public bool   // usable without signing in
-	New    func() app.Composer
+	// Operator pages are for the platform operator's admins: the
+	// navigation shows them only to those.
+	Operator bool
+	New      func() app.Composer
 }
 
 // Pages lists the portal's pages in navigation order.
@@ -22,6 +25,7 @@ func Pages() []Page {
 		{Path: "/usage", Title: "Usage & billing", New: func() app.Composer { return &UsagePage{} }},
 		{Path: "/numbers", Title: "Numbers", New: func() app.Composer { return &NumbersPage{} }},
 		{Path: "/settings", Title: "Settings", New: func() app.Composer { return &SettingsPage{} }},
+		{Path: "/admin/deck", Title: "Rate deck", Operator: true, New: func() app.Composer { return &DeckAdminPage{} }},
 		{Path: "/signin", Title: "Sign in", Public: true, New: func() app.Composer { return &SignIn{} }},
 	}
 }

@@ -11,6 +11,7 @@ var accountPages = map[string]accountPageInfo{
 	"packages": {"/packages", "Packages", "See which calling packages each user has, add or remove regional packages, upgrade to Global and see the prorated quote before you confirm."},
 	"usage":    {"/usage", "Usage & billing", "Total minutes across your team, overage charges, bundle minutes left, pay-as-you-go spend against your cap, and your invoices."},
 	"numbers":  {"/numbers", "Numbers", "Your lines with their contract type and dates: assign, unassign, reassign or release them."},
+	"deck":     {"/admin/deck", "Rate deck", "Publish a new version of the rate deck from a CSV file. Every line is checked first: a deck with any problem is not published."},
 	"settings": {"/settings", "Settings", "Pay-as-you-go cap and notification thresholds, overspend, rate-card billing and per-user call privileges."},
 }
 

@@ -1,0 +1,82 @@
+package portal
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestReadDeckAnswer(t *testing.T) {
+	tests := []struct {
+		name     string
+		res      apiResponse
+		version  string // published
+		problems []int  // lines of the problems listed
+		omitted  int
+		err      string // contained in the error
+	}{
+		{"published", apiResponse{201, []byte(`{"version":"2026-12","rows":2,"currency":"USD","previous":"v1"}`)}, "2026-12", nil, 0, ""},
+		{"every bad line", apiResponse{400, []byte(`{"error":{"code":"invalid","message":"the deck has 3 problem(s); nothing was published"},"errors":[{"line":3,"prefix":"6x","field":"prefix","message":"prefix must be digits"},{"line":4,"field":"rate","message":"rate is not a number"}],"omitted":1}`)},
+			"", []int{3, 4}, 1, ""},
+		{"a 400 without lines is an error in words", apiResponse{400, []byte(`{"error":{"code":"invalid","message":"request body is empty"}}`)}, "", nil, 0, "request body is empty"},
+		{"member", apiResponse{403, []byte(`{"error":{"code":"forbidden","message":"only the platform operator's admins publish rate decks"}}`)}, "", nil, 0, "only the platform operator's admins"},
+		{"too large, not JSON", apiResponse{413, []byte(`<html>too big</html>`)}, "", nil, 0, "status 413"},
+		{"published but unreadable", apiResponse{201, []byte(`{`)}, "", nil, 0, "could not be read"},
+		{"version taken", apiResponse{409, []byte(`{"error":{"code":"conflict","message":"version \"v1\" is already published with other rates: versions are immutable","field":"version"}}`)}, "", nil, 0, "immutable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := readDeckAnswer(tt.res)
+			switch {
+			case tt.version != "":
+				if o.Published == nil || o.Published.Version != tt.version || o.Err != nil || len(o.Problems) != 0 {
+					t.Fatalf("%+v, want published %s", o, tt.version)
+				}
+			case tt.problems != nil:
+				var lines []int
+				for _, p := range o.Problems {
+					lines = append(lines, p.Line)
+				}
+				if o.Published != nil || o.Err != nil || len(lines) != len(tt.problems) || lines[0] != tt.problems[0] || lines[1] != tt.problems[1] || o.Omitted != tt.omitted {
+					t.Fatalf("%+v, want problems on lines %v", o, tt.problems)
+				}
+				if !strings.Contains(o.Summary, "nothing was published") {
+					t.Errorf("summary %q", o.Summary)
+				}
+			default:
+				if o.Err == nil || !strings.Contains(o.Err.Error(), tt.err) || o.Published != nil || o.Problems != nil {
+					t.Fatalf("%+v, want the error %q", o, tt.err)
+				}
+			}
+		})
+	}
+}
+
+func TestCanPublishDecks(t *testing.T) {
+	me := func(role string, operator bool) *Me {
+		m := &Me{Operator: operator}
+		m.User.Role = role
+		return m
+	}
+	tests := []struct {
+		me   *Me
+		want bool
+	}{
+		{nil, false},
+		{me("admin", true), true},
+		{me("member", true), false},
+		{me("admin", false), false},
+	}
+	for _, tt := range tests {
+		if got := canPublishDecks(tt.me); got != tt.want {
+			t.Errorf("%+v: %v, want %v", tt.me, got, tt.want)
+		}
+	}
+}
+
+func TestByteWords(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 bytes", 999: "999 bytes", 1000: "1.0 kB", 12345: "12.3 kB", 7 << 20: "7.3 MB"} {
+		if got := byteWords(n); got != want {
+			t.Errorf("byteWords(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
