@@ -39,6 +39,8 @@ type PackagesPage struct {
 	applyErr error
 	applied  string
 	idemKey  string
+
+	bulk bulkState // the selected users' change
 }
 
 // OnMount marks the page interactive and loads the session and the data.
@@ -73,6 +75,9 @@ func (p *PackagesPage) load(ctx app.Context) {
 			if p.editing != "" {
 				p.requote(ctx)
 			}
+			if p.bulk.action.Kind != "" {
+				p.bulkRequote(ctx)
+			}
 		})
 	})
 }
@@ -95,6 +100,8 @@ func (p *PackagesPage) held(user string) []string {
 func (p *PackagesPage) startEdit(user string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		p.editing = user
+		p.bulk.action = bulkAction{} // one change at a time
+		p.bulkRequote(ctx)
 		p.draft = map[string]bool{}
 		for _, c := range p.held(user) {
 			p.draft[c] = true
@@ -265,6 +272,11 @@ func (p *PackagesPage) content() app.UI {
 			app.Div().Class("table-wrap").Body(
 				app.Table().ID("held").Class("data stack").Body(
 					app.THead().Body(app.Tr().Body(
+						app.If(admin, func() app.UI {
+							return app.Th().Scope("col").Class("select").Body(
+								app.Input().Type("checkbox").ID("select-all").Checked(p.allSelected()).
+									Aria("label", "Select every user").OnChange(p.selectAll))
+						}),
 						app.Th().Scope("col").Text("User"),
 						app.Th().Scope("col").Text("Packages"),
 						app.Th().Scope("col").Class("num").Text("Per month"),
@@ -277,8 +289,18 @@ func (p *PackagesPage) content() app.UI {
 				),
 			),
 		),
+		app.If(admin, func() app.UI { return p.renderBulk() }),
 		app.If(p.editing != "", func() app.UI { return p.renderEditor() }),
 	)
+}
+
+func (p *PackagesPage) allSelected() bool {
+	for _, h := range p.pk.Held {
+		if !p.bulk.selected[h.User] {
+			return false
+		}
+	}
+	return len(p.pk.Held) > 0
 }
 
 func (p *PackagesPage) renderHeldRow(h heldPackages, admin bool) app.UI {
@@ -292,6 +314,10 @@ func (p *PackagesPage) renderHeldRow(h heldPackages, admin bool) app.UI {
 	}
 	total := formatMoney(amount, p.currency())
 	return app.Tr().ID("held-"+h.User).Body(
+		app.If(admin, func() app.UI {
+			return app.Td().Class("select").Body(app.Input().Type("checkbox").ID("select-"+h.User).Checked(p.bulk.selected[h.User]).
+				Aria("label", "Select "+p.userName(h.User)).OnChange(p.selectUser(h.User)))
+		}),
 		app.Th().Scope("row").Text(p.userName(h.User)),
 		app.Td().Class("packages").DataSet("label", "Packages").Body(app.Range(names).Slice(func(i int) app.UI {
 			return app.Span().Class("chip").Text(names[i])
@@ -341,7 +367,6 @@ func (p *PackagesPage) renderEditor() app.UI {
 }
 
 func (p *PackagesPage) renderQuote() app.UI {
-	cur := p.currency()
 	switch {
 	case p.quoteErr != nil:
 		return pageError("quote-error", p.quoteErr)
@@ -350,13 +375,20 @@ func (p *PackagesPage) renderQuote() app.UI {
 	case p.quote == nil:
 		return loading("quote", "Working out the price…")
 	}
-	q := p.quote
-	return app.Div().ID("quote").Class("quote").Aria("live", "polite").Body(
+	return quoteView("", p.quote, p.server, p.checkErr, p.currency())
+}
+
+// quoteView draws a prorated quote worked out in the browser, and whether
+// the server's quote of the same change (server, nil while asked) agrees.
+// Element ids start with prefix, so that two quotes can share a page.
+func quoteView(prefix string, q, server *billing.Quote, checkErr error, cur string) app.UI {
+	id := func(s string) string { return prefix + s }
+	return app.Div().ID(id("quote")).Class("quote").Aria("live", "polite").Body(
 		app.H3().Text("What this change costs"),
-		app.P().ID("quote-days").Text(fmt.Sprintf("%d unused days of this %d-day cycle are credited for what you remove; what you add is charged for the same remaining days.",
+		app.P().ID(id("quote-days")).Text(fmt.Sprintf("%d unused days of this %d-day cycle are credited for what you remove; what you add is charged for the same remaining days.",
 			q.UnusedDays, q.CycleDays)),
 		app.Div().Class("table-wrap").Body(
-			app.Table().Class("data").ID("quote-lines").Body(
+			app.Table().Class("data").ID(id("quote-lines")).Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Scope("col").Text("Item"),
 					app.Th().Scope("col").Class("num").Text("Monthly price"),
@@ -375,26 +407,41 @@ func (p *PackagesPage) renderQuote() app.UI {
 			),
 		),
 		app.Dl().Class("facts").Body(
-			fact("quote-credit", "Credit for unused days", formatMoney(q.Credit, cur)),
-			fact("quote-charge", "Charge for the remaining days", formatMoney(q.Charge, cur)),
-			fact("quote-net", "Difference", formatMoney(q.Net, cur)),
+			fact(id("quote-credit"), "Credit for unused days", formatMoney(q.Credit, cur)),
+			fact(id("quote-charge"), "Charge for the remaining days", formatMoney(q.Charge, cur)),
+			fact(id("quote-net"), "Difference", formatMoney(q.Net, cur)),
 		),
-		app.P().Class("strong").ID("quote-summary").Text(netWords(q.Net, cur)+" on your next invoice."),
-		p.renderCheck(),
+		app.P().Class("strong").ID(id("quote-summary")).Text(netWords(q.Net, cur)+" on your next invoice."),
+		quoteCheck(id("quote-check"), q, server, checkErr, cur),
 	)
 }
 
-func (p *PackagesPage) renderCheck() app.UI {
+// quoteCheck says whether the server quotes the same as the browser.
+func quoteCheck(id string, q, server *billing.Quote, checkErr error, cur string) app.UI {
 	switch {
-	case p.checkErr != nil:
-		return app.P().ID("quote-check").Class("hint").Text("The server's quote could not be fetched (" + p.checkErr.Error() + "); the figure above is your browser's.")
-	case p.server == nil:
-		return app.P().ID("quote-check").Class("hint").Text("Checking the price with the server…")
-	case p.server.Net.Equal(p.quote.Net) && p.server.Credit.Equal(p.quote.Credit) && p.server.Charge.Equal(p.quote.Charge) && len(p.server.Lines) == len(p.quote.Lines):
-		return app.P().ID("quote-check").Class("hint ok").Text("✓ The server quotes exactly the same.")
+	case checkErr != nil:
+		return app.P().ID(id).Class("hint").Text("The server's quote could not be fetched (" + checkErr.Error() + "); the figure above is your browser's.")
+	case server == nil:
+		return app.P().ID(id).Class("hint").Text("Checking the price with the server…")
+	case sameQuote(*q, *server):
+		return app.P().ID(id).Class("hint ok").Text("✓ The server quotes exactly the same.")
 	}
-	return app.P().ID("quote-check").Class("message error").Text(fmt.Sprintf("The server quotes %s, not %s: the rates may have just changed. Reload the page before confirming.",
-		formatMoney(p.server.Net, p.currency()), formatMoney(p.quote.Net, p.currency())))
+	return app.P().ID(id).Class("message error").Text(fmt.Sprintf("The server quotes %s, not %s: the rates may have just changed. Reload the page before confirming.",
+		formatMoney(server.Net, cur), formatMoney(q.Net, cur)))
+}
+
+// sameQuote says whether two quotes agree on every amount and line.
+func sameQuote(a, b billing.Quote) bool {
+	if !a.Net.Equal(b.Net) || !a.Credit.Equal(b.Credit) || !a.Charge.Equal(b.Charge) || len(a.Lines) != len(b.Lines) ||
+		a.UnusedDays != b.UnusedDays || a.CycleDays != b.CycleDays {
+		return false
+	}
+	for i := range a.Lines {
+		if !a.Lines[i].Amount.Equal(b.Lines[i].Amount) || a.Lines[i].Code != b.Lines[i].Code {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *PackagesPage) renderRecommendation() app.UI {
