@@ -1,6 +1,8 @@
 package portal
 
 import (
+	"fmt"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -82,6 +84,21 @@ func loading(id, what string) app.UI {
 	return app.P().ID(id).Class("status").Aria("live", "polite").Body(
 		app.Span().Class("spinner").Aria("hidden", "true"),
 		app.Text(what),
+	)
+}
+
+// progressBar shows how far slow work is: step of steps when the steps are
+// known (a determinate bar, "2 of 3"), else an indeterminate bar. The label
+// is announced politely to screen readers.
+func progressBar(id, label string, step, steps int) app.UI {
+	bar := app.Progress().ID(id+"-bar").Aria("labelledby", id+"-label")
+	if steps > 0 {
+		bar = bar.Max(steps).Value(step)
+		label = fmt.Sprintf("%s (step %d of %d)", label, min(step+1, steps), steps)
+	}
+	return app.Div().ID(id).Class("progress").Body(
+		app.Span().ID(id+"-label").Class("progress-label").Aria("live", "polite").Text(label),
+		bar,
 	)
 }
 

@@ -18,6 +18,7 @@ type UsagePage struct {
 	s       signedIn
 	month   string // "2026-11"; "" is the current month
 	loading bool
+	step    int // of loadSteps done
 	loadErr error
 	usage   usageResponse
 	acct    accountResponse
@@ -40,10 +41,21 @@ func (p *UsagePage) OnMount(ctx app.Context) {
 	})
 }
 
+// loadSteps are the requests that load the page, in order, for its
+// progress bar.
+var loadSteps = []string{"Loading the month's calls", "Loading your plan", "Loading your invoices"}
+
 func (p *UsagePage) load(ctx app.Context) {
-	p.loading, p.loadErr = true, nil
+	p.loading, p.loadErr, p.step = true, nil, 0
 	month := p.month
 	ctx.Async(func() {
+		done := func(step int) {
+			ctx.Dispatch(func(app.Context) {
+				if p.loading {
+					p.step = step
+				}
+			})
+		}
 		var u usageResponse
 		var a accountResponse
 		var invs struct {
@@ -55,9 +67,11 @@ func (p *UsagePage) load(ctx app.Context) {
 		}
 		err := callAPI("GET", path, nil, &u, nil)
 		if err == nil {
+			done(1)
 			err = callAPI("GET", "/v1/account", nil, &a, nil)
 		}
 		if err == nil {
+			done(2)
 			err = callAPI("GET", "/v1/invoices", nil, &invs, nil)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -90,6 +104,7 @@ func (p *UsagePage) showInvoice(id string) app.EventHandler {
 				p.invBusy, p.invErr = false, err
 				if err == nil {
 					p.inv = &inv
+					focusAfterRender(ctx, "invoice-title")
 				}
 			})
 		})
@@ -127,7 +142,7 @@ func (p *UsagePage) content() app.UI {
 		return pageError("load-error", p.loadErr)
 	}
 	if p.usage.Month == "" {
-		return loading("usage-loading", "Loading your usage…")
+		return progressBar("usage-loading", loadSteps[min(p.step, len(loadSteps)-1)]+"…", p.step, len(loadSteps))
 	}
 	u, cur := p.usage, p.usage.Currency
 	thisMonth := now().Format("2006-01")
@@ -150,7 +165,9 @@ func (p *UsagePage) content() app.UI {
 					return app.Option().Value(m).Text(monthWords(m)).Selected(m == p.month)
 				})),
 			),
-			app.If(p.loading, func() app.UI { return loading("usage-progress", "Loading…") }),
+			app.If(p.loading, func() app.UI {
+				return progressBar("usage-progress", loadSteps[min(p.step, len(loadSteps)-1)]+"…", p.step, len(loadSteps))
+			}),
 		),
 		app.Div().Class("cards").ID("usage-cards").Body(
 			card("total-minutes", "Total minutes", strconv.Itoa(u.Minutes), fmt.Sprintf("%d calls across the team", u.Calls)),
@@ -279,9 +296,41 @@ func (p *UsagePage) renderInvoices() app.UI {
 				)
 			})),
 		)),
-		app.If(p.invBusy, func() app.UI { return loading("invoice-progress", "Loading the invoice…") }),
-		pageError("invoice-error", p.invErr),
+		app.If(p.invBusy, func() app.UI { return progressBar("invoice-progress", p.invoiceWork(), 0, 0) }),
+		p.renderInvoiceError(),
 		app.If(p.inv != nil, func() app.UI { return renderInvoice(p.inv) }),
+	)
+}
+
+// invoiceWork says what the server does while an invoice is on its way: the
+// upcoming one is generated on request from this cycle's subscriptions,
+// changes and the previous cycle's overage; an issued one is only read.
+func (p *UsagePage) invoiceWork() string {
+	if p.invID == "upcoming" {
+		return "Generating the upcoming invoice: subscriptions, prorated changes and last cycle's overage…"
+	}
+	return "Loading the invoice…"
+}
+
+// renderInvoiceError says in words why the invoice is not shown, with a
+// button to try again.
+func (p *UsagePage) renderInvoiceError() app.UI {
+	if p.invErr == nil {
+		return nil
+	}
+	what := "the invoice could not be loaded"
+	if p.invID == "upcoming" {
+		what = "the upcoming invoice could not be generated"
+	}
+	err := p.invErr
+	if !isSignedOut(err) {
+		err = fmt.Errorf("%s: %s", what, err.Error())
+	}
+	return app.Div().Body(
+		pageError("invoice-error", err),
+		app.Div().Class("actions").Body(
+			app.Button().Type("button").Class("button secondary small").ID("invoice-retry").Text("Try again").OnClick(p.showInvoice(p.invID)),
+		),
 	)
 }
 
@@ -300,7 +349,7 @@ func renderInvoice(r *invoiceResponse) app.UI {
 		title = "Upcoming invoice (preview) for " + periodWords(inv.Cycle.Start, inv.Cycle.End)
 	}
 	return app.Div().ID("invoice-detail").Class("invoice").Body(
-		app.H3().Text(title),
+		app.H3().ID("invoice-title").TabIndex(-1).Text(title),
 		app.Div().Class("table-wrap").Body(app.Table().Class("data").ID("invoice-lines").Body(
 			app.THead().Body(app.Tr().Body(
 				app.Th().Scope("col").Text("What"),
