@@ -1,4 +1,4 @@
-// Package glue connects Go http.Handlers to the Workers runtime: one Go
+// Package glue connects Go web.Handlers (worker/web) to the Workers runtime: one Go
 // instance per isolate serves every request of that isolate.
 //
 // The JavaScript half (worker/js/worker.mjs) instantiates the wasm module once,
@@ -21,14 +21,15 @@
 // runtime (blockConcurrencyWhile in worker.mjs), not by Go.
 //
 // Outside js/wasm, Serve runs the handlers on a plain net/http server so the
-// same program can be tried natively.
+// same program can be tried natively; the js/wasm build does not link
+// net/http at all (see worker/web).
 package glue
 
 import (
-	"bytes"
 	"encoding/binary"
-	"net/http"
 	"strings"
+
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Kind tells which entry point of the worker an event arrived through.
@@ -45,16 +46,16 @@ const (
 // Handlers are the Go handlers of the worker's entry points. A nil handler
 // answers 404.
 type Handlers struct {
-	Fetch     http.Handler
-	Object    http.Handler
-	Scheduled http.Handler
+	Fetch     web.Handler
+	Object    web.Handler
+	Scheduled web.Handler
 	// Queue handles one message; a 2xx status acknowledges it, anything
 	// else asks the queue to retry it.
-	Queue http.Handler
+	Queue web.Handler
 }
 
-func (h Handlers) pick(k Kind) http.Handler {
-	var x http.Handler
+func (h Handlers) pick(k Kind) web.Handler {
+	var x web.Handler
 	switch k {
 	case KindFetch:
 		x = h.Fetch
@@ -66,7 +67,7 @@ func (h Handlers) pick(k Kind) http.Handler {
 		x = h.Queue
 	}
 	if x == nil {
-		return http.NotFoundHandler()
+		return web.NotFound
 	}
 	return x
 }
@@ -127,8 +128,8 @@ func UnpackResponse(buf []byte) (status int, headers string, body []byte, ok boo
 
 // ParseHeaders parses the compact header block used between JS and Go: one
 // "name: value" per line. Lines without a colon are ignored.
-func ParseHeaders(s string) http.Header {
-	h := make(http.Header, strings.Count(s, "\n")+1)
+func ParseHeaders(s string) web.Header {
+	h := make(web.Header, strings.Count(s, "\n")+1)
 	for s != "" {
 		line := s
 		if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -147,7 +148,7 @@ func ParseHeaders(s string) http.Header {
 
 // FormatHeaders writes h in the compact header block format. Newlines inside
 // values (which HTTP forbids anyway) are replaced by spaces.
-func FormatHeaders(h http.Header) string {
+func FormatHeaders(h web.Header) string {
 	var b strings.Builder
 	for k, vs := range h {
 		for _, v := range vs {
@@ -161,38 +162,4 @@ func FormatHeaders(h http.Header) string {
 		}
 	}
 	return b.String()
-}
-
-// responseWriter buffers one response: handlers write, the glue hands the
-// finished response to JavaScript in one piece.
-type responseWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func newResponseWriter() *responseWriter {
-	return &responseWriter{header: make(http.Header, 4)}
-}
-
-func (w *responseWriter) Header() http.Header { return w.header }
-
-func (w *responseWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-}
-
-func (w *responseWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.body.Write(p)
-}
-
-func (w *responseWriter) statusCode() int {
-	if w.status == 0 {
-		return http.StatusOK
-	}
-	return w.status
 }

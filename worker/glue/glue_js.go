@@ -3,13 +3,11 @@
 package glue
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log"
-	"net/http"
-	"net/url"
 	"syscall/js"
+
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 var uint8Array = js.Global().Get("Uint8Array")
@@ -76,7 +74,7 @@ func Serve(h Handlers) {
 
 // job is one event for a worker goroutine.
 type job struct {
-	h      http.Handler
+	h      web.Handler
 	id     int
 	buf    []byte
 	ev     *eventValues
@@ -115,8 +113,8 @@ func worker(w chan job) {
 
 const internalBody = `{"error":{"code":"internal","message":"internal error"}}`
 
-func dispatch(h http.Handler, id int, buf []byte, ev *eventValues, answer js.Value) {
-	w := newResponseWriter()
+func dispatch(h web.Handler, id int, buf []byte, ev *eventValues, answer js.Value) {
+	w := web.NewRecorder()
 	method, rawURL := "?", "?"
 	defer func() {
 		var out []byte
@@ -124,34 +122,21 @@ func dispatch(h http.Handler, id int, buf []byte, ev *eventValues, answer js.Val
 			log.Printf("panic serving %s %s: %v", method, rawURL, p)
 			out = PackResponse(500, "content-type: application/json\n", []byte(internalBody))
 		} else {
-			out = PackResponse(w.statusCode(), FormatHeaders(w.header), w.body.Bytes())
+			out = PackResponse(w.Status(), FormatHeaders(w.HeaderMap), w.Body.Bytes())
 		}
 		answer.Invoke(id, bytesToJS(out))
 	}()
 	method, rawURL, headers, body, ok := UnpackRequest(buf)
 	if !ok {
-		w.WriteHeader(http.StatusBadRequest)
+		w.WriteHeader(web.StatusBadRequest)
 		return
 	}
-	u, err := url.Parse(rawURL)
+	req, err := web.NewRequest(context.WithValue(context.Background(), ctxKey{}, ev), method, rawURL, ParseHeaders(headers), body)
 	if err != nil {
-		w.WriteHeader(http.StatusBadRequest)
+		w.WriteHeader(web.StatusBadRequest)
 		return
 	}
-	req := &http.Request{
-		Method:        method,
-		URL:           u,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        ParseHeaders(headers),
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		ContentLength: int64(len(body)),
-		Host:          u.Host,
-		RequestURI:    u.RequestURI(),
-	}
-	req = req.WithContext(context.WithValue(context.Background(), ctxKey{}, ev))
-	h.ServeHTTP(w, req)
+	h.ServeWeb(w, req)
 }
 
 func bytesToJS(b []byte) js.Value {

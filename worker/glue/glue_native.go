@@ -6,6 +6,8 @@ import (
 	"log"
 	"net/http"
 	"os"
+
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Serve runs h.Fetch on a plain HTTP server on $PORT (default 9900) and never
@@ -16,5 +18,5 @@ func Serve(h Handlers) {
 	if port == "" {
 		port = "9900"
 	}
-	log.Fatal(http.ListenAndServe("127.0.0.1:"+port, h.pick(KindFetch)))
+	log.Fatal(http.ListenAndServe("127.0.0.1:"+port, web.ToHTTP(h.pick(KindFetch))))
 }

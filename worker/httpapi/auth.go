@@ -2,18 +2,18 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // carrier authenticates a carrier request: the API key from the
 // Authorization header ("Bearer tg_<id>_<secret>") must exist, match its
 // stored hash and carry scope. Any failure to identify the key is
 // Unauthorized (401); a known key without the scope is Forbidden (403).
-func (s *Server) carrier(r *http.Request, scope worker.Scope) (worker.APIKey, error) {
+func (s *Server) carrier(r *web.Request, scope worker.Scope) (worker.APIKey, error) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || token == "" {
 		return worker.APIKey{}, core.Errorf(core.Unauthorized, "missing API key: send Authorization: Bearer <key>")

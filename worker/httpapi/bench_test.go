@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Native costs of the hot handlers (the wasm build on workerd is slower by
@@ -16,7 +18,7 @@ func BenchmarkLookup(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()
-		f.srv.ServeHTTP(w, r)
+		web.ToHTTP(f.srv).ServeHTTP(w, r)
 		if w.Code != 200 {
 			b.Fatal(w.Code, w.Body)
 		}
@@ -31,7 +33,7 @@ func BenchmarkAuthorizePackageInIsolate(b *testing.B) {
 		r := httptest.NewRequest("POST", "/v1/authorize", bytes.NewReader(body))
 		r.Header.Set("Authorization", "Bearer "+tokenAll)
 		w := httptest.NewRecorder()
-		cf.srv.ServeHTTP(w, r)
+		web.ToHTTP(cf.srv).ServeHTTP(w, r)
 		if w.Code != 200 {
 			b.Fatal(w.Code, w.Body)
 		}
@@ -46,7 +48,7 @@ func BenchmarkAuthorizeMeteredInObject(b *testing.B) {
 		r := httptest.NewRequest("POST", "/v1/authorize", bytes.NewReader(body))
 		r.Header.Set("Authorization", "Bearer "+tokenAll)
 		w := httptest.NewRecorder()
-		cf.srv.ServeHTTP(w, r)
+		web.ToHTTP(cf.srv).ServeHTTP(w, r)
 		if w.Code != 200 {
 			b.Fatal(w.Code, w.Body)
 		}

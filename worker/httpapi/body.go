@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"mime"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/tinylib/msgp/msgp"
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // The media types the API speaks. JSON is the default; a client that sends
@@ -30,16 +30,16 @@ const (
 	limitBatch = 1 << 20  // a batch of CDRs
 )
 
-func wantsMsgpack(r *http.Request) bool {
+func wantsMsgpack(r *web.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), mediaMsgpack)
 }
 
 // respond writes v with status in the negotiated media type.
-func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
+func respond(w web.ResponseWriter, r *web.Request, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		// Our own response types always marshal; this is a bug.
-		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"internal error"}}`)
+		status, b = web.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"internal error"}}`)
 	}
 	ct := mediaJSON
 	if wantsMsgpack(r) {
@@ -56,14 +56,10 @@ func respond(w http.ResponseWriter, r *http.Request, status int, v any) {
 
 // decode reads a JSON or MessagePack body of at most limit bytes into v.
 // Unknown fields, trailing data, wrong types and malformed bodies are Invalid.
-func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+func decode(r *web.Request, limit int64, v any) error {
+	body, err := readBody(r, limit)
 	if err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return errTooLarge
-		}
-		return core.Errorf(core.Invalid, "cannot read request body")
+		return err
 	}
 	if len(body) == 0 {
 		return core.Errorf(core.Invalid, "request body is empty")

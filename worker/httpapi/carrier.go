@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // AuthorizeRequest is the body of POST /v1/authorize.
@@ -182,13 +182,13 @@ func (c *CDRJSON) validate(i int) error {
 	return nil
 }
 
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) authorize(w web.ResponseWriter, r *web.Request) error {
 	k, err := s.carrier(r, worker.ScopeAuthorize)
 	if err != nil {
 		return err
 	}
 	var q AuthorizeRequest
-	if err := decode(w, r, limitSmall, &q); err != nil {
+	if err := decode(r, limitSmall, &q); err != nil {
 		return err
 	}
 	t, err := s.tenantFor(r.Context(), k, q.Tenant)
@@ -201,7 +201,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
 	q.Tenant = t.ID
 	if out, ok := s.authorizeLocally(r.Context(), q); ok {
 		w.Header().Set(servedByHeader, "isolate")
-		respond(w, r, http.StatusOK, out)
+		respond(w, r, web.StatusOK, out)
 		return nil
 	}
 	w.Header().Set(servedByHeader, "object")
@@ -288,13 +288,13 @@ func decisionJSON(callID string, d e164.Dialled, dec account.Decision, start tim
 	return out
 }
 
-func (s *Server) cdrs(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) cdrs(w web.ResponseWriter, r *web.Request) error {
 	k, err := s.carrier(r, worker.ScopeCDRs)
 	if err != nil {
 		return err
 	}
 	var b CDRBatch
-	if err := decode(w, r, limitBatch, &b); err != nil {
+	if err := decode(r, limitBatch, &b); err != nil {
 		return err
 	}
 	t, err := s.tenantFor(r.Context(), k, b.Tenant)
@@ -316,7 +316,7 @@ func (s *Server) cdrs(w http.ResponseWriter, r *http.Request) error {
 
 // forward hands a validated request to the tenant's Durable Object and
 // relays its answer.
-func (s *Server) forward(w http.ResponseWriter, r *http.Request, tenant, path string, v any) error {
+func (s *Server) forward(w web.ResponseWriter, r *web.Request, tenant, path string, v any) error {
 	if s.cfg.Accounts == nil {
 		return core.Errorf(core.Internal, "no account objects configured")
 	}

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/memstore"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // carrierFixture is the API and the account objects on in-memory stores:
@@ -250,13 +250,10 @@ func TestCronExpiresReservations(t *testing.T) {
 	cf.authorize(t, AuthorizeRequest{CallID: "x1", User: "bob", Dialled: "+442079460000", Start: testNow.Format(time.RFC3339)})
 	cron := &Cron{Tenants: cf.ledger, Accounts: cf.accounts}
 	run := func() int {
-		r, _ := http.NewRequest("POST", "https://cron.internal/cron", nil)
-		w := &statusOnly{header: http.Header{}}
-		cron.ServeHTTP(w, r)
-		if w.status == 0 {
-			return 200
-		}
-		return w.status
+		r, _ := web.NewRequest(context.Background(), "POST", "https://cron.internal/cron", nil, nil)
+		w := web.NewRecorder()
+		cron.ServeWeb(w, r)
+		return w.Status()
 	}
 	if code := run(); code != 200 || len(cf.state(t, "acme").InProgress) != 1 {
 		t.Fatalf("cron before expiry: %d", code)

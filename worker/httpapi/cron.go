@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
-	"net/http"
 	"strings"
 
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Cron is the handler of the worker's cron trigger (delivered by the glue as
@@ -19,11 +19,11 @@ type Cron struct {
 	Accounts worker.Accounts
 }
 
-func (c *Cron) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (c *Cron) ServeWeb(w web.ResponseWriter, r *web.Request) {
 	ids, err := c.Tenants.TenantIDs(r.Context())
 	if err != nil {
 		log.Printf("cron: listing tenants: %v", err)
-		http.Error(w, "listing tenants failed", http.StatusInternalServerError)
+		web.Error(w, "listing tenants failed", web.StatusInternalServerError)
 		return
 	}
 	var failed []string
@@ -34,9 +34,9 @@ func (c *Cron) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case err != nil:
 			log.Printf("cron: expire %s: %v", id, err)
 			failed = append(failed, id)
-		case status == http.StatusNotFound:
+		case status == web.StatusNotFound:
 			// a tenant without an account yet: nothing to expire
-		case status != http.StatusOK:
+		case status != web.StatusOK:
 			log.Printf("cron: expire %s: status %d: %s", id, status, body)
 			failed = append(failed, id)
 		default:
@@ -47,7 +47,7 @@ func (c *Cron) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(failed) > 0 {
-		http.Error(w, "expiry failed for "+strings.Join(failed, ", "), http.StatusInternalServerError)
+		web.Error(w, "expiry failed for "+strings.Join(failed, ", "), web.StatusInternalServerError)
 		return
 	}
 	fmt.Fprintf(w, "expired %d reservations of %d tenants\n", expired, len(ids))

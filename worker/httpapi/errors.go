@@ -3,19 +3,19 @@ package httpapi
 import (
 	"errors"
 	"log"
-	"net/http"
 
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // statusOf is the one table that maps Tollgate error codes to HTTP statuses.
 var statusOf = map[core.Code]int{
-	core.Invalid:      http.StatusBadRequest,
-	core.Unauthorized: http.StatusUnauthorized,
-	core.Forbidden:    http.StatusForbidden,
-	core.NotFound:     http.StatusNotFound,
-	core.Conflict:     http.StatusConflict,
-	core.Internal:     http.StatusInternalServerError,
+	core.Invalid:      web.StatusBadRequest,
+	core.Unauthorized: web.StatusUnauthorized,
+	core.Forbidden:    web.StatusForbidden,
+	core.NotFound:     web.StatusNotFound,
+	core.Conflict:     web.StatusConflict,
+	core.Internal:     web.StatusInternalServerError,
 }
 
 // Status returns the HTTP status for err (500 for anything unknown).
@@ -23,7 +23,7 @@ func Status(err error) int {
 	if s, ok := statusOf[core.ErrorCode(err)]; ok {
 		return s
 	}
-	return http.StatusInternalServerError
+	return web.StatusInternalServerError
 }
 
 // errTooLarge is returned by decode when the body exceeds the route's limit;
@@ -44,11 +44,11 @@ type ErrorDetail struct {
 
 // writeError answers err. Internal errors are logged and shown only as
 // "internal error".
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
+func writeError(w web.ResponseWriter, r *web.Request, err error) {
 	code := core.ErrorCode(err)
 	status := Status(err)
 	if err == errTooLarge {
-		status = http.StatusRequestEntityTooLarge
+		status = web.StatusRequestEntityTooLarge
 	}
 	if code == core.Internal {
 		log.Printf("internal error: %s %s: %v", r.Method, r.URL.Path, err)

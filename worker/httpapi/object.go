@@ -1,9 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -12,6 +12,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // ObjectConfig is what the account Durable Object handler needs.
@@ -22,7 +23,7 @@ type ObjectConfig struct {
 	Catalog *account.Catalog // the products accounts refer to
 	Now     func() time.Time
 	// Storage returns the storage of the object serving r.
-	Storage func(r *http.Request) worker.Blobs
+	Storage func(r *web.Request) worker.Blobs
 	// Events, if set, receives an Event for every threshold a CDR crosses,
 	// for delivery to the tenant's webhook.
 	Events worker.Queue
@@ -64,10 +65,10 @@ func NewObject(cfg ObjectConfig) *Object {
 	return &Object{cfg: cfg, m: map[string]*objAccount{}}
 }
 
-// ServeHTTP implements http.Handler for the object's internal API:
+// ServeWeb implements web.Handler for the object's internal API:
 // POST /authorize, POST /cdrs, POST /expire, GET /state, each with
 // ?tenant=.
-func (o *Object) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (o *Object) ServeWeb(w web.ResponseWriter, r *web.Request) {
 	var err error
 	switch r.Method + " " + r.URL.Path {
 	case "POST /authorize":
@@ -89,7 +90,7 @@ func (o *Object) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // with runs f on the tenant's account, loaded if needed, under its lock.
 // f returns whether it changed the account; changes are persisted before
 // with returns.
-func (o *Object) with(r *http.Request, f func(a *account.Account) (bool, error)) error {
+func (o *Object) with(r *web.Request, f func(a *account.Account) (bool, error)) error {
 	tenant := r.URL.Query().Get("tenant")
 	if tenant == "" {
 		return core.Errorf(core.Invalid, "object request without tenant")
@@ -152,8 +153,12 @@ func (o *Object) persist(ctx context.Context, store worker.Blobs, a *account.Acc
 	return store.Put(ctx, storageKey, b)
 }
 
-func decodeInternal(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, limitBatch*2))
+func decodeInternal(r *web.Request, v any) error {
+	body, err := readBody(r, limitBatch*2)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
@@ -161,7 +166,7 @@ func decodeInternal(r *http.Request, v any) error {
 	return nil
 }
 
-func (o *Object) authorize(w http.ResponseWriter, r *http.Request) error {
+func (o *Object) authorize(w web.ResponseWriter, r *web.Request) error {
 	var q AuthorizeRequest
 	if err := decodeInternal(r, &q); err != nil {
 		return err
@@ -198,11 +203,11 @@ func (o *Object) authorize(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
-func (o *Object) cdrs(w http.ResponseWriter, r *http.Request) error {
+func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 	var b CDRBatch
 	if err := decodeInternal(r, &b); err != nil {
 		return err
@@ -292,7 +297,7 @@ func (o *Object) cdrs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -301,7 +306,7 @@ type ExpireResponse struct {
 	Expired []string `json:"expired"`
 }
 
-func (o *Object) expire(w http.ResponseWriter, r *http.Request) error {
+func (o *Object) expire(w web.ResponseWriter, r *web.Request) error {
 	var out ExpireResponse
 	err := o.with(r, func(a *account.Account) (bool, error) {
 		out.Expired = a.Expire(o.cfg.Now())
@@ -313,7 +318,7 @@ func (o *Object) expire(w http.ResponseWriter, r *http.Request) error {
 	if out.Expired == nil {
 		out.Expired = []string{}
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -329,7 +334,7 @@ type StateResponse struct {
 	InProgress    []string `json:"in_progress"`
 }
 
-func (o *Object) state(w http.ResponseWriter, r *http.Request) error {
+func (o *Object) state(w web.ResponseWriter, r *web.Request) error {
 	var out StateResponse
 	err := o.with(r, func(a *account.Account) (bool, error) {
 		u := a.UsageAt(o.cfg.Now())
@@ -343,6 +348,6 @@ func (o *Object) state(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }

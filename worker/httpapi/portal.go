@@ -1,20 +1,17 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"io"
-	"net"
-	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // The portal's API: signed-in users of a tenant (roles admin and member)
@@ -88,7 +85,7 @@ var portalRoutes = []Route{
 func init() {
 	for _, rt := range portalRoutes {
 		h := rt.handler
-		rt.handler = func(s *Server, w http.ResponseWriter, r *http.Request) error {
+		rt.handler = func(s *Server, w web.ResponseWriter, r *web.Request) error {
 			w.Header().Set("Cache-Control", "private, no-store")
 			return h(s, w, r)
 		}
@@ -118,17 +115,17 @@ func (s *Server) portalStore() (worker.Portal, error) {
 }
 
 // signedIn authenticates a portal request by its session cookie.
-func (s *Server) signedIn(r *http.Request) (viewer, error) {
+func (s *Server) signedIn(r *web.Request) (viewer, error) {
 	store, err := s.portalStore()
 	if err != nil {
 		return viewer{}, err
 	}
-	c, err := r.Cookie(SessionCookie)
-	if err != nil || !strings.HasPrefix(c.Value, worker.SessionTokenPrefix) {
+	c, ok := r.Cookie(SessionCookie)
+	if !ok || !strings.HasPrefix(c, worker.SessionTokenPrefix) {
 		return viewer{}, core.Errorf(core.Unauthorized, "not signed in")
 	}
 	ctx := r.Context()
-	sess, err := store.Session(ctx, worker.HashToken(c.Value), s.now())
+	sess, err := store.Session(ctx, worker.HashToken(c), s.now())
 	if err != nil {
 		if core.ErrorCode(err) == core.NotFound {
 			return viewer{}, core.Errorf(core.Unauthorized, "your session has ended: sign in again")
@@ -216,13 +213,13 @@ func (s *Server) passwordMatches(password, stored string) bool {
 	return worker.PasswordMatches(password, stored)
 }
 
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) signIn(w web.ResponseWriter, r *web.Request) error {
 	store, err := s.portalStore()
 	if err != nil {
 		return err
 	}
 	var q SignInRequest
-	if err := decode(w, r, limitSmall, &q); err != nil {
+	if err := decode(r, limitSmall, &q); err != nil {
 		return err
 	}
 	q.Email = strings.TrimSpace(q.Email)
@@ -263,39 +260,32 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		Action: "session.create", Detail: "{}", At: now}}); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", MaxAge: int(ttl / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secureCookie(r)})
-	respond(w, r, http.StatusOK, s.meResponse(viewer{user: u, tenant: t, session: sess}))
+	web.SetCookie(w, web.Cookie{Name: SessionCookie, Value: token, Path: "/", MaxAge: int(ttl / time.Second),
+		HttpOnly: true, SameSite: web.SameSiteStrict, Secure: secureCookie(r)})
+	respond(w, r, web.StatusOK, s.meResponse(viewer{user: u, tenant: t, session: sess}))
 	return nil
 }
 
 // secureCookie says whether the session cookie gets the Secure attribute:
 // always, except over plain http to localhost (wrangler dev, tests).
-func secureCookie(r *http.Request) bool {
-	host := r.Host
-	if host == "" {
-		host = r.URL.Host
-	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.Trim(host, "[]")
+func secureCookie(r *web.Request) bool {
+	host := r.URL.Hostname()
 	local := host == "localhost" || strings.HasSuffix(host, ".localhost")
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Unmap().IsLoopback() {
 		local = true
 	}
-	https := r.TLS != nil || r.URL.Scheme == "https" || r.Header.Get("X-Forwarded-Proto") == "https"
+	https := r.URL.Scheme == "https" || r.Header.Get("X-Forwarded-Proto") == "https"
 	return https || !local
 }
 
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) signOut(w web.ResponseWriter, r *web.Request) error {
 	store, err := s.portalStore()
 	if err != nil {
 		return err
 	}
-	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+	if c, ok := r.Cookie(SessionCookie); ok && c != "" {
 		ctx := r.Context()
-		h := worker.HashToken(c.Value)
+		h := worker.HashToken(c)
 		if sess, err := store.Session(ctx, h, s.now()); err == nil {
 			if err := store.DeleteSession(ctx, h); err != nil {
 				return err
@@ -306,39 +296,34 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secureCookie(r)})
-	w.WriteHeader(http.StatusNoContent)
+	web.SetCookie(w, web.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: web.SameSiteStrict, Secure: secureCookie(r)})
+	w.WriteHeader(web.StatusNoContent)
 	return nil
 }
 
-func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) me(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedIn(r)
 	if err != nil {
 		return err
 	}
-	respond(w, r, http.StatusOK, s.meResponse(v))
+	respond(w, r, web.StatusOK, s.meResponse(v))
 	return nil
 }
 
-// readBody reads a request body of at most limit bytes and leaves a copy in
-// r.Body for decode.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+// readBody returns the request body if it has at most limit bytes, else
+// errTooLarge (413).
+func readBody(r *web.Request, limit int64) ([]byte, error) {
+	body, err := r.BodyAtMost(limit)
 	if err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return nil, errTooLarge
-		}
-		return nil, core.Errorf(core.Invalid, "cannot read request body")
+		return nil, errTooLarge
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
 }
 
 // requestHash identifies a write for its idempotency key: the same key with
 // a different request is a conflict.
-func requestHash(r *http.Request, body []byte) string {
+func requestHash(r *web.Request, body []byte) string {
 	h := sha256.New()
 	h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
 	h.Write(body)
@@ -346,7 +331,7 @@ func requestHash(r *http.Request, body []byte) string {
 }
 
 // idempotencyKey returns the request's Idempotency-Key header, checked.
-func idempotencyKey(r *http.Request, required bool) (string, error) {
+func idempotencyKey(r *web.Request, required bool) (string, error) {
 	k := r.Header.Get("Idempotency-Key")
 	if k == "" {
 		if required {
@@ -358,24 +343,4 @@ func idempotencyKey(r *http.Request, required bool) (string, error) {
 		return "", core.FieldErrorf(core.Invalid, "Idempotency-Key", "must be 1 to 128 bytes on one line")
 	}
 	return k, nil
-}
-
-// pathValue returns the wildcard name of the route pattern (the path part
-// of a Route's Path, e.g. "/v1/users/{id}") in r's path. Server.ServeHTTP
-// dispatches through ServeMux.Handler, which does not set r.PathValue.
-func pathValue(r *http.Request, pattern, name string) string {
-	if v := r.PathValue(name); v != "" {
-		return v
-	}
-	ps := strings.Split(pattern, "/")
-	rs := strings.Split(r.URL.Path, "/")
-	if len(ps) != len(rs) {
-		return ""
-	}
-	for i, seg := range ps {
-		if seg == "{"+name+"}" {
-			return rs[i]
-		}
-	}
-	return ""
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/billing"
 	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // SettingsJSON is the account's switches and limits.
@@ -411,7 +411,7 @@ func usageJSON(a *account.Account, at time.Time) (BundleJSON, PAYGJSON) {
 	return b, p
 }
 
-func (s *Server) logins(r *http.Request, tenant string) (map[string]worker.PortalUser, error) {
+func (s *Server) logins(r *web.Request, tenant string) (map[string]worker.PortalUser, error) {
 	us, err := s.cfg.Portal.Store.PortalUsers(r.Context(), tenant)
 	if err != nil {
 		return nil, err
@@ -423,7 +423,7 @@ func (s *Server) logins(r *http.Request, tenant string) (map[string]worker.Porta
 	return m, nil
 }
 
-func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getAccount(w web.ResponseWriter, r *web.Request) error {
 	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
@@ -451,11 +451,11 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) error {
 		out.Items = []billing.Item{}
 	}
 	out.MonthlyTotal = core.RoundInvoice(total).StringFixed(2)
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
-func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) patchSettings(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedInAdmin(r)
 	if err != nil {
 		return err
@@ -474,16 +474,16 @@ func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
 
 // newOp reads and decodes a write's body into v and starts its portalOp,
 // with the Idempotency-Key if one was sent.
-func (s *Server) newOp(w http.ResponseWriter, r *http.Request, v viewer, kind string, body any) (portalOp, error) {
+func (s *Server) newOp(w web.ResponseWriter, r *web.Request, v viewer, kind string, body any) (portalOp, error) {
 	key, err := idempotencyKey(r, false)
 	if err != nil {
 		return portalOp{}, err
 	}
-	raw, err := readBody(w, r, limitPortal)
+	raw, err := readBody(r, limitPortal)
 	if err != nil {
 		return portalOp{}, err
 	}
-	if err := decode(w, r, limitPortal, body); err != nil {
+	if err := decode(r, limitPortal, body); err != nil {
 		return portalOp{}, err
 	}
 	op := portalOp{Kind: kind, Tenant: v.tenant.ID, Actor: v.user.ID, At: s.now().UTC()}
@@ -493,7 +493,7 @@ func (s *Server) newOp(w http.ResponseWriter, r *http.Request, v viewer, kind st
 	return op, nil
 }
 
-func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) listUsers(w web.ResponseWriter, r *web.Request) error {
 	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
@@ -508,28 +508,28 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range a.Users() {
 		out.Users = append(out.Users, userJSON(a, u, logins))
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
-func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getUser(w web.ResponseWriter, r *web.Request) error {
 	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
 	}
-	u, ok := a.User(pathValue(r, "/v1/users/{id}", "id"))
+	u, ok := a.User(r.PathValue("id"))
 	if !ok {
-		return core.Errorf(core.NotFound, "no user %q", pathValue(r, "/v1/users/{id}", "id"))
+		return core.Errorf(core.NotFound, "no user %q", r.PathValue("id"))
 	}
 	logins, err := s.logins(r, v.tenant.ID)
 	if err != nil {
 		return err
 	}
-	respond(w, r, http.StatusOK, userJSON(a, u, logins))
+	respond(w, r, web.StatusOK, userJSON(a, u, logins))
 	return nil
 }
 
-func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) patchUser(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedInAdmin(r)
 	if err != nil {
 		return err
@@ -542,7 +542,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 	if p.Privileges == nil && p.Plan == nil && p.Role == nil {
 		return core.Errorf(core.Invalid, "send at least one of privileges, plan, role")
 	}
-	id := pathValue(r, "/v1/users/{id}", "id")
+	id := r.PathValue("id")
 	logins, err := s.logins(r, v.tenant.ID)
 	if err != nil {
 		return err
@@ -558,12 +558,12 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 	op.User, op.Patch = id, &p
 	// The answer is the user as the portal shows it: relay through a
 	// recorder and complete it with the login.
-	rec := newBufferedWriter()
+	rec := web.NewRecorder()
 	if err := s.sendWrite(rec, r, op); err != nil {
 		return err
 	}
-	if rec.status != http.StatusOK {
-		rec.flush(w)
+	if rec.Status() != web.StatusOK {
+		rec.CopyTo(w)
 		return nil
 	}
 	a, err := s.account(r.Context(), v.tenant.ID)
@@ -581,43 +581,13 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request) error {
 		}
 		u = account.User{ID: pu.ID, Name: pu.Name}
 	}
-	for k, vs := range rec.header {
+	for k, vs := range rec.HeaderMap {
 		if k != "Content-Type" && k != "Content-Length" {
 			w.Header()[k] = vs
 		}
 	}
-	respond(w, r, http.StatusOK, userJSON(a, u, logins))
+	respond(w, r, web.StatusOK, userJSON(a, u, logins))
 	return nil
-}
-
-// bufferedWriter captures a response to inspect it before sending it on.
-type bufferedWriter struct {
-	header http.Header
-	status int
-	body   []byte
-}
-
-func newBufferedWriter() *bufferedWriter { return &bufferedWriter{header: http.Header{}} }
-
-func (b *bufferedWriter) Header() http.Header { return b.header }
-func (b *bufferedWriter) WriteHeader(s int) {
-	if b.status == 0 {
-		b.status = s
-	}
-}
-func (b *bufferedWriter) Write(p []byte) (int, error) {
-	if b.status == 0 {
-		b.status = http.StatusOK
-	}
-	b.body = append(b.body, p...)
-	return len(p), nil
-}
-func (b *bufferedWriter) flush(w http.ResponseWriter) {
-	for k, vs := range b.header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(b.status)
-	w.Write(b.body)
 }
 
 // NumbersResponse answers GET /v1/numbers.
@@ -626,7 +596,7 @@ type NumbersResponse struct {
 	Numbers  []LineJSON `json:"numbers"`
 }
 
-func (s *Server) listNumbers(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) listNumbers(w web.ResponseWriter, r *web.Request) error {
 	_, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
@@ -636,33 +606,33 @@ func (s *Server) listNumbers(w http.ResponseWriter, r *http.Request) error {
 	for _, l := range a.Lines() {
 		out.Numbers = append(out.Numbers, lineJSON(a, l, now))
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
-func (s *Server) numberAssign(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) numberAssign(w web.ResponseWriter, r *web.Request) error {
 	return s.numberAction(w, r, "assign")
 }
-func (s *Server) numberUnassign(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) numberUnassign(w web.ResponseWriter, r *web.Request) error {
 	return s.numberAction(w, r, "unassign")
 }
-func (s *Server) numberReassign(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) numberReassign(w web.ResponseWriter, r *web.Request) error {
 	return s.numberAction(w, r, "reassign")
 }
-func (s *Server) numberRelease(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) numberRelease(w web.ResponseWriter, r *web.Request) error {
 	return s.numberAction(w, r, "release")
 }
 
 // numberAction runs an action on a number, or with dry_run says what it
 // would do. Members may preview; only admins act.
-func (s *Server) numberAction(w http.ResponseWriter, r *http.Request, action string) error {
+func (s *Server) numberAction(w web.ResponseWriter, r *web.Request, action string) error {
 	v, err := s.signedIn(r)
 	if err != nil {
 		return err
 	}
 	var q NumberActionRequest
 	var op portalOp
-	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+	if len(r.Body) == 0 && r.Header.Get("Content-Type") == "" {
 		// An action without options may be sent without a body.
 		op = portalOp{Kind: "number", Tenant: v.tenant.ID, Actor: v.user.ID, At: s.now().UTC()}
 		if op.IdemKey, err = idempotencyKey(r, false); err != nil {
@@ -672,7 +642,7 @@ func (s *Server) numberAction(w http.ResponseWriter, r *http.Request, action str
 	} else if op, err = s.newOp(w, r, v, "number", &q); err != nil {
 		return err
 	}
-	n, err := e164.ParseNumber(pathValue(r, "/v1/numbers/{n}/"+action, "n"))
+	n, err := e164.ParseNumber(r.PathValue("n"))
 	if err != nil {
 		return core.FieldErrorf(core.Invalid, "number", "%s", core.ErrorMessage(err))
 	}
@@ -694,7 +664,7 @@ func (s *Server) numberAction(w http.ResponseWriter, r *http.Request, action str
 		}
 		body := out.body.(NumberActionResponse)
 		body.DryRun = true
-		respond(w, r, http.StatusOK, body)
+		respond(w, r, web.StatusOK, body)
 		return nil
 	}
 	if err := v.admin(); err != nil {

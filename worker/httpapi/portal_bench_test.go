@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Benchmarks of the portal's main requests on in-memory stores (the
@@ -54,7 +56,7 @@ func BenchmarkPortalSignIn(b *testing.B) {
 	b.ReportAllocs()
 	for range b.N {
 		w := httptest.NewRecorder()
-		f.srv.ServeHTTP(w, httptest.NewRequest("POST", "http://127.0.0.1/v1/session",
+		web.ToHTTP(f.srv).ServeHTTP(w, httptest.NewRequest("POST", "http://127.0.0.1/v1/session",
 			strings.NewReader(`{"email":"ann@acme.example","password":"`+testPassword+`"}`)))
 		if w.Code != 200 {
 			b.Fatal(w.Code)

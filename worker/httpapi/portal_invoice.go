@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/billing"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // IssueInvoice issues the tenant's invoice for the billing cycle running
@@ -148,25 +148,22 @@ func (s *Server) buildInvoice(ctx context.Context, tenant string, a *account.Acc
 // trigger fails (500) if either failed; invoices are still attempted when
 // Next failed.
 type InvoiceCron struct {
-	Next http.Handler
+	Next web.Handler
 	API  *Server
 }
 
-// ServeHTTP implements http.Handler.
-func (c *InvoiceCron) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := newBufferedWriter()
+// ServeWeb implements web.Handler.
+func (c *InvoiceCron) ServeWeb(w web.ResponseWriter, r *web.Request) {
+	rec := web.NewRecorder()
 	if c.Next != nil {
-		c.Next.ServeHTTP(rec, r)
-	}
-	if rec.status == 0 {
-		rec.status = http.StatusOK
+		c.Next.ServeWeb(rec, r)
 	}
 	n, err := c.API.IssueInvoices(r.Context())
-	status := rec.status
-	msg := string(rec.body)
+	status := rec.Status()
+	msg := rec.Body.String()
 	if err != nil {
 		log.Printf("cron: issuing invoices: %v", err)
-		status = http.StatusInternalServerError
+		status = web.StatusInternalServerError
 		msg += "issuing invoices failed\n"
 	}
 	w.Header().Set("Content-Type", "text/plain")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/billing"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // PortalObject is the account Durable Object's handler with the portal's
@@ -33,10 +33,10 @@ func NewPortalObject(obj *Object, store worker.Portal) *PortalObject {
 	return &PortalObject{obj: obj, store: store}
 }
 
-// ServeHTTP implements http.Handler.
-func (p *PortalObject) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeWeb implements web.Handler.
+func (p *PortalObject) ServeWeb(w web.ResponseWriter, r *web.Request) {
 	if !strings.HasPrefix(r.URL.Path, "/portal/") {
-		p.obj.ServeHTTP(w, r)
+		p.obj.ServeWeb(w, r)
 		return
 	}
 	var err error
@@ -53,7 +53,7 @@ func (p *PortalObject) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (p *PortalObject) snapshot(w http.ResponseWriter, r *http.Request) error {
+func (p *PortalObject) snapshot(w web.ResponseWriter, r *web.Request) error {
 	var b []byte
 	err := p.obj.with(r, func(a *account.Account) (bool, error) {
 		var err error
@@ -142,7 +142,7 @@ type writeResult struct {
 	Replayed bool            `json:"replayed"`
 }
 
-func (p *PortalObject) write(w http.ResponseWriter, r *http.Request) error {
+func (p *PortalObject) write(w web.ResponseWriter, r *web.Request) error {
 	var op portalOp
 	if err := decodeInternal(r, &op); err != nil {
 		return err
@@ -198,7 +198,7 @@ func (p *PortalObject) write(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if replayed != nil {
-		respond(w, r, http.StatusOK, replayed)
+		respond(w, r, web.StatusOK, replayed)
 		return nil
 	}
 	if snap != nil {
@@ -209,7 +209,7 @@ func (p *PortalObject) write(w http.ResponseWriter, r *http.Request) error {
 			log.Printf("portal: republishing account %q: %v", op.Tenant, err)
 		}
 	}
-	respond(w, r, http.StatusOK, writeResult{Status: http.StatusOK, Body: body})
+	respond(w, r, web.StatusOK, writeResult{Status: web.StatusOK, Body: body})
 	return nil
 }
 
@@ -227,7 +227,7 @@ func (op *portalOp) record(out opOutcome, body []byte) worker.PortalWrite {
 	}
 	if op.IdemKey != "" {
 		pw.Idempotency = &worker.IdempotencyRecord{Tenant: op.Tenant, Key: op.IdemKey, RequestHash: op.IdemHash,
-			Status: http.StatusOK, Body: body, At: op.At}
+			Status: web.StatusOK, Body: body, At: op.At}
 	}
 	return pw
 }
@@ -251,7 +251,7 @@ func (p *PortalObject) replay(ctx context.Context, op portalOp) (writeResult, bo
 
 // sendWrite hands a write to the tenant's account object and relays its
 // answer.
-func (s *Server) sendWrite(w http.ResponseWriter, r *http.Request, op portalOp) error {
+func (s *Server) sendWrite(w web.ResponseWriter, r *web.Request, op portalOp) error {
 	if s.cfg.Accounts == nil {
 		return core.Errorf(core.Internal, "no account objects configured")
 	}
@@ -263,7 +263,7 @@ func (s *Server) sendWrite(w http.ResponseWriter, r *http.Request, op portalOp) 
 	if err != nil {
 		return err
 	}
-	if status != http.StatusOK {
+	if status != web.StatusOK {
 		return objectError(status, resp)
 	}
 	var res writeResult
@@ -293,7 +293,7 @@ func objectError(status int, body []byte) error {
 }
 
 // writeRaw writes a JSON body, transcoded for a client that accepts msgpack.
-func writeRaw(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+func writeRaw(w web.ResponseWriter, r *web.Request, status int, body []byte) {
 	ct := mediaJSON
 	if wantsMsgpack(r) {
 		if m, err := jsonToMsgpack(body); err == nil {
@@ -315,7 +315,7 @@ func (s *Server) accountSnapshot(ctx context.Context, tenant string) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	if status != http.StatusOK {
+	if status != web.StatusOK {
 		return nil, objectError(status, b)
 	}
 	return b, nil
@@ -324,7 +324,7 @@ func (s *Server) accountSnapshot(ctx context.Context, tenant string) ([]byte, er
 // getAccountSnapshot serves the signed-in tenant's account snapshot (the
 // core/account msgp encoding) for the browser, which runs the same core on
 // it: package quotes computed there equal POST /v1/packages/quote.
-func (s *Server) getAccountSnapshot(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getAccountSnapshot(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedIn(r)
 	if err != nil {
 		return err
@@ -342,7 +342,7 @@ func (s *Server) getAccountSnapshot(w http.ResponseWriter, r *http.Request) erro
 
 // signedInAdmin returns the signed-in viewer if they may change the
 // account (Forbidden for a member): the preamble of every portal write.
-func (s *Server) signedInAdmin(r *http.Request) (viewer, error) {
+func (s *Server) signedInAdmin(r *web.Request) (viewer, error) {
 	v, err := s.signedIn(r)
 	if err != nil {
 		return viewer{}, err
@@ -355,7 +355,7 @@ func (s *Server) signedInAdmin(r *http.Request) (viewer, error) {
 
 // signedInAccount returns the signed-in viewer and their tenant's account:
 // the preamble of every portal read.
-func (s *Server) signedInAccount(r *http.Request) (viewer, *account.Account, error) {
+func (s *Server) signedInAccount(r *web.Request) (viewer, *account.Account, error) {
 	v, err := s.signedIn(r)
 	if err != nil {
 		return viewer{}, nil, err

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"net/http"
 	"slices"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/core/region"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // UserPackages sets the packages of one user: the complete list of the
@@ -138,13 +138,13 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func (s *Server) quotePackages(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) quotePackages(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedIn(r)
 	if err != nil {
 		return err
 	}
 	var q PackageChangeRequest
-	if err := decode(w, r, limitPortal, &q); err != nil {
+	if err := decode(r, limitPortal, &q); err != nil {
 		return err
 	}
 	if err := checkPackageChange(q.Users); err != nil {
@@ -161,11 +161,11 @@ func (s *Server) quotePackages(w http.ResponseWriter, r *http.Request) error {
 	}
 	body := out.body.(PackageChangeResponse)
 	body.Applied = false
-	respond(w, r, http.StatusOK, body)
+	respond(w, r, web.StatusOK, body)
 	return nil
 }
 
-func (s *Server) applyPackages(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) applyPackages(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedInAdmin(r)
 	if err != nil {
 		return err
@@ -185,7 +185,7 @@ func (s *Server) applyPackages(w http.ResponseWriter, r *http.Request) error {
 	return s.sendWrite(w, r, op)
 }
 
-func (s *Server) userPackages(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) userPackages(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedInAdmin(r)
 	if err != nil {
 		return err
@@ -198,7 +198,7 @@ func (s *Server) userPackages(w http.ResponseWriter, r *http.Request) error {
 	if q.Packages == nil {
 		return core.FieldErrorf(core.Invalid, "packages", "list the user's packages (an empty list removes them all)")
 	}
-	op.Packages = []UserPackages{{User: pathValue(r, "/v1/users/{id}/packages", "id"), Packages: q.Packages}}
+	op.Packages = []UserPackages{{User: r.PathValue("id"), Packages: q.Packages}}
 	if err := checkPackageChange(op.Packages); err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ type PackagesResponse struct {
 	Recommendation *billing.Recommendation `json:"recommendation"`
 }
 
-func (s *Server) getPackages(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getPackages(w web.ResponseWriter, r *web.Request) error {
 	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
@@ -261,7 +261,7 @@ func (s *Server) getPackages(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Recommendation = &rec
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 

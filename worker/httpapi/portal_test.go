@@ -19,6 +19,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/billing"
 	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/memstore"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // portalNow is the fixture's clock: 22 November 2026, day 22 of a 30-day
@@ -170,7 +171,7 @@ func (f *portalFixture) do(user, method, target string, body any, headers ...str
 		r.AddCookie(c)
 	}
 	w := httptest.NewRecorder()
-	f.srv.ServeHTTP(w, r)
+	web.ToHTTP(f.srv).ServeHTTP(w, r)
 	return w
 }
 
@@ -319,7 +320,7 @@ func TestSession(t *testing.T) {
 	// Secure everywhere but plain http on localhost.
 	r := httptest.NewRequest("POST", "https://portal.example.com/v1/session", strings.NewReader(`{"email":"max@acme.example","password":"`+testPassword+`"}`))
 	rec := httptest.NewRecorder()
-	f.srv.ServeHTTP(rec, r)
+	web.ToHTTP(f.srv).ServeHTTP(rec, r)
 	if cs := rec.Result().Cookies(); rec.Code != 200 || len(cs) != 1 || !cs[0].Secure {
 		t.Errorf("https sign-in: %d %v", rec.Code, cs)
 	}
@@ -866,7 +867,7 @@ func FuzzPortalBodies(f *testing.F) {
 		for _, newT := range targets {
 			v := newT()
 			r := httptest.NewRequest("POST", "/", bytes.NewReader(body))
-			err := decode(httptest.NewRecorder(), r, limitPortal, v)
+			err := decode(webReq(r), limitPortal, v)
 			if err != nil {
 				if c := core.ErrorCode(err); c != core.Invalid {
 					t.Fatalf("%T: code %s: %v", v, c, err)
@@ -878,7 +879,7 @@ func FuzzPortalBodies(f *testing.F) {
 				t.Fatal(err)
 			}
 			w := newT()
-			if err := decode(httptest.NewRecorder(), httptest.NewRequest("POST", "/", bytes.NewReader(b)), limitPortal, w); err != nil {
+			if err := decode(webReq(httptest.NewRequest("POST", "/", bytes.NewReader(b))), limitPortal, w); err != nil {
 				t.Fatalf("%T: re-decoding %s: %v", v, b, err)
 			}
 			b2, _ := json.Marshal(w)
@@ -961,9 +962,9 @@ func TestIssueInvoices(t *testing.T) {
 	f.now = time.Date(2026, 12, 1, 0, 5, 0, 0, time.UTC)
 	f.cookies = map[string]*http.Cookie{} // the sessions expired
 	// Through the cron handler, after the worker's own cron.
-	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("expired 0 reservations\n")) })
+	next := web.HandlerFunc(func(w web.ResponseWriter, r *web.Request) { w.Write([]byte("expired 0 reservations\n")) })
 	rec := httptest.NewRecorder()
-	(&InvoiceCron{Next: next, API: f.srv}).ServeHTTP(rec, httptest.NewRequest("POST", "/cron", nil))
+	web.ToHTTP(&InvoiceCron{Next: next, API: f.srv}).ServeHTTP(rec, httptest.NewRequest("POST", "/cron", nil))
 	if rec.Code != 200 || rec.Body.String() != "expired 0 reservations\nissued 2 invoices\n" {
 		t.Fatalf("cron: %d %q", rec.Code, rec.Body)
 	}

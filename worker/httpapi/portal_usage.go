@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"mime"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/billing"
 	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // UsageResponse answers GET /v1/usage: the calls of a calendar month.
@@ -66,7 +66,7 @@ func (g usageAgg) row(key string) UsageRowJSON {
 	return UsageRowJSON{Key: key, Calls: g.calls, Minutes: (g.secs + 59) / 60, PAYG: core.RoundInvoice(g.payg).StringFixed(2)}
 }
 
-func (s *Server) getUsage(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getUsage(w web.ResponseWriter, r *web.Request) error {
 	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
@@ -147,7 +147,7 @@ func (s *Server) getUsage(w http.ResponseWriter, r *http.Request) error {
 			*m.dst = append(*m.dst, m.src[k].row(k))
 		}
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -174,11 +174,11 @@ type InvoiceResponse struct {
 // as things stand: the current subscriptions, this cycle's changes
 // prorated, this month's pay-as-you-go spend and released contracts'
 // remainders, less any credit carried by the last issued invoice.
-func (s *Server) upcoming(r *http.Request, tenant string, a *account.Account) (billing.Invoice, error) {
+func (s *Server) upcoming(r *web.Request, tenant string, a *account.Account) (billing.Invoice, error) {
 	return s.buildInvoice(r.Context(), tenant, a, accountCycle(a, s.now()).Next())
 }
 
-func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) listInvoices(w web.ResponseWriter, r *web.Request) error {
 	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
@@ -201,16 +201,16 @@ func (s *Server) listInvoices(w http.ResponseWriter, r *http.Request) error {
 		out.Invoices = append(out.Invoices, InvoiceSummaryJSON{ID: inv.ID, Status: "issued", Start: inv.Cycle.Start, End: inv.Cycle.End,
 			Total: inv.Total, Currency: inv.Currency, Issued: &issued})
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
-func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getInvoice(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedIn(r)
 	if err != nil {
 		return err
 	}
-	id := pathValue(r, "/v1/invoices/{id}", "id")
+	id := r.PathValue("id")
 	if id == "upcoming" {
 		a, err := s.account(r.Context(), v.tenant.ID)
 		if err != nil {
@@ -220,7 +220,7 @@ func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		respond(w, r, http.StatusOK, InvoiceResponse{ID: id, Status: "upcoming", Currency: a.Catalog().Currency(), Invoice: up})
+		respond(w, r, web.StatusOK, InvoiceResponse{ID: id, Status: "upcoming", Currency: a.Catalog().Currency(), Invoice: up})
 		return nil
 	}
 	inv, err := s.cfg.Portal.Store.Invoice(r.Context(), v.tenant.ID, id)
@@ -231,7 +231,7 @@ func (s *Server) getInvoice(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(inv.Body, &out.Invoice); err != nil {
 		return core.Errorf(core.Internal, "invoice %q body: %v", id, err)
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -267,7 +267,7 @@ func notices(a *account.Account, now time.Time) []NotificationJSON {
 	return out
 }
 
-func (s *Server) getNotifications(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getNotifications(w web.ResponseWriter, r *web.Request) error {
 	v, a, err := s.signedInAccount(r)
 	if err != nil {
 		return err
@@ -285,7 +285,7 @@ func (s *Server) getNotifications(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	slices.SortStableFunc(out.Notifications, func(a, b NotificationJSON) int { return b.At.Compare(a.At) })
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -297,7 +297,7 @@ type AuditJSON struct {
 	At     time.Time       `json:"at"`
 }
 
-func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) getAudit(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedInAdmin(r)
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Entries = append(out.Entries, AuditJSON{Actor: e.Actor, Action: e.Action, Detail: d, At: e.At.UTC()})
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -351,7 +351,7 @@ const maxVersionLen = 64
 // validated by the core (every bad line reported, nothing published), its
 // snapshot written under its version, then the current-version pointer
 // switched to it in one write. Old versions stay readable.
-func (s *Server) uploadDeck(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) uploadDeck(w web.ResponseWriter, r *web.Request) error {
 	v, err := s.signedInAdmin(r)
 	if err != nil {
 		return err
@@ -367,7 +367,7 @@ func (s *Server) uploadDeck(w http.ResponseWriter, r *http.Request) error {
 	if len(version) > maxVersionLen || strings.ContainsAny(version, "/\x00\r\n") {
 		return core.FieldErrorf(core.Invalid, "version", "must be at most %d bytes without '/' or line breaks", maxVersionLen)
 	}
-	body, err := readBody(w, r, limitDeck)
+	body, err := readBody(r, limitDeck)
 	if err != nil {
 		return err
 	}
@@ -425,7 +425,7 @@ func (s *Server) uploadDeck(w http.ResponseWriter, r *http.Request) error {
 		Actor: v.user.ID, Action: "deck.publish", Detail: string(detail), At: s.now().UTC()}}); err != nil {
 		return core.Errorf(core.Internal, "deck %s published; audit row failed: %v", version, err)
 	}
-	respond(w, r, http.StatusCreated, DeckPublished{Version: version, Rows: ix.Len(), Currency: ix.Currency(), Previous: prev})
+	respond(w, r, web.StatusCreated, DeckPublished{Version: version, Rows: ix.Len(), Currency: ix.Currency(), Previous: prev})
 	return nil
 }
 

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"log"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/core/region"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Decks keeps the published deck's index in the isolate: the current
@@ -173,7 +173,7 @@ type LookupResponse struct {
 	Price300    string    `json:"price_300s,omitempty"` // what a 5-minute call costs
 }
 
-func (s *Server) lookup(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) lookup(w web.ResponseWriter, r *web.Request) error {
 	k, err := s.carrier(r, worker.ScopeRates)
 	if err != nil {
 		return err
@@ -217,7 +217,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) error {
 		out.Price300 = row.Tariff.Price(300).String()
 	}
 	w.Header().Set("Cache-Control", "private, max-age=60")
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -236,7 +236,7 @@ const (
 	maxPageSize     = 500
 )
 
-func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) directory(w web.ResponseWriter, r *web.Request) error {
 	q := r.URL.Query()
 	search := strings.ToLower(strings.TrimSpace(q.Get("q")))
 	country := strings.ToUpper(q.Get("country"))
@@ -286,7 +286,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
 		out.Next = &next
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 	return nil
 }
 
@@ -313,7 +313,7 @@ func intParam(v, name string, def, min, max int) (int, error) {
 
 // deck serves the current deck snapshot (msgp), or an older version with
 // ?version=, cacheable by version.
-func (s *Server) deck(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) deck(w web.ResponseWriter, r *web.Request) error {
 	var version string
 	var snap []byte
 	if v := r.URL.Query().Get("version"); v != "" {
@@ -339,7 +339,7 @@ func (s *Server) deck(w http.ResponseWriter, r *http.Request) error {
 	h.Set("ETag", etag)
 	h.Set("X-Deck-Version", version)
 	if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == etag || inm == "W/"+etag) {
-		w.WriteHeader(http.StatusNotModified)
+		w.WriteHeader(web.StatusNotModified)
 		return nil
 	}
 	h.Set("Content-Type", "application/vnd.tollgate.deck+msgpack")

@@ -2,12 +2,10 @@ package httpapi
 
 import (
 	"bytes"
-	"errors"
-	"io"
-	"net/http"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // AgreementResult is what this build of the core makes of one case of the
@@ -96,14 +94,9 @@ func RunAgreement(t *account.AgreementTable) (AgreementResponse, error) {
 // agreement table (JSON, at most 1 MiB), the answer RunAgreement's results.
 // worker/cmd/edge mounts it only when the TOLLGATE_SELFTEST binding is set
 // (the integration tests); it is not part of the public API.
-func AgreementSelfTest(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limitBatch))
+func AgreementSelfTest(w web.ResponseWriter, r *web.Request) {
+	body, err := readBody(r, limitBatch)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			err = errTooLarge
-		} else {
-			err = core.Errorf(core.Invalid, "reading the body: %v", err)
-		}
 		writeError(w, r, err)
 		return
 	}
@@ -121,5 +114,5 @@ func AgreementSelfTest(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	respond(w, r, http.StatusOK, out)
+	respond(w, r, web.StatusOK, out)
 }

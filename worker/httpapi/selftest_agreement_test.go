@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tollgate-voice/tollgate/worker/web"
+
 	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core/account"
 )
@@ -57,7 +59,7 @@ func TestAgreementSelfTest(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	AgreementSelfTest(rec, httptest.NewRequest("POST", "/__selftest/agreement", bytes.NewReader(body)))
+	web.ToHTTP(web.HandlerFunc(AgreementSelfTest)).ServeHTTP(rec, httptest.NewRequest("POST", "/__selftest/agreement", bytes.NewReader(body)))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
@@ -106,7 +108,7 @@ func TestAgreementSelfTestBadBodies(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			AgreementSelfTest(rec, httptest.NewRequest("POST", "/__selftest/agreement", strings.NewReader(body)))
+			web.ToHTTP(web.HandlerFunc(AgreementSelfTest)).ServeHTTP(rec, httptest.NewRequest("POST", "/__selftest/agreement", strings.NewReader(body)))
 			want := http.StatusBadRequest
 			if name == "too large" {
 				want = http.StatusRequestEntityTooLarge

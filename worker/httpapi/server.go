@@ -3,19 +3,21 @@
 // limits, carrier API key authentication and the one table that maps
 // Tollgate error codes to HTTP statuses.
 //
-// It is plain net/http: the same Server runs natively against the in-memory
-// stores in tests and on workerd against KV, D1 and the Durable Object
-// through worker/glue.
+// It is written against worker/web, not net/http (which would not fit the
+// edge's wasm size budget): the same Server runs natively against the
+// in-memory stores in tests (through web.ToHTTP and net/http/httptest) and
+// on workerd against KV, D1 and the Durable Object through worker/glue.
 package httpapi
 
 import (
 	_ "embed"
-	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // OpenAPI is the OpenAPI 3.1 description of the API, served at
@@ -58,7 +60,7 @@ const (
 // Server serves the API.
 type Server struct {
 	cfg     Config
-	mux     *http.ServeMux
+	mux     web.Mux
 	decks   *Decks
 	keys    *ttlCache[string, worker.APIKey]
 	replica *ttlCache[string, *replica]
@@ -68,8 +70,8 @@ type Server struct {
 // Route is one operation of the API.
 type Route struct {
 	Method  string
-	Path    string // ServeMux/OpenAPI path, e.g. "/v1/rates/lookup"
-	handler func(*Server, http.ResponseWriter, *http.Request) error
+	Path    string // web.Mux/OpenAPI path, e.g. "/v1/rates/lookup"
+	handler func(*Server, web.ResponseWriter, *web.Request) error
 }
 
 // routes is the API. Every entry must be in openapi.json and vice versa.
@@ -96,14 +98,13 @@ func New(cfg Config) *Server {
 	s := &Server{
 		cfg:     cfg,
 		decks:   cfg.Decks,
-		mux:     http.NewServeMux(),
 		keys:    newTTLCache[string, worker.APIKey](keyTTL, 10000),
 		tenants: newTTLCache[string, worker.Tenant](tenantTTL, 10000),
 		replica: newTTLCache[string, *replica](replicaTTL, 1000),
 	}
 	for _, rt := range routes {
 		rt := rt
-		s.mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+		s.mux.HandleFunc(rt.Method+" "+rt.Path, func(w web.ResponseWriter, r *web.Request) {
 			if err := rt.handler(s, w, r); err != nil {
 				writeError(w, r, err)
 			}
@@ -114,36 +115,22 @@ func New(cfg Config) *Server {
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
 
-// ServeHTTP implements http.Handler. Unknown paths and methods get the API's
+// ServeWeb implements web.Handler. Unknown paths and methods get the API's
 // error body too.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h, pattern := s.mux.Handler(r)
-	if pattern == "" {
-		// ServeMux would answer 404 or 405 in plain text; use our body.
-		rec := &statusOnly{header: http.Header{}}
-		h.ServeHTTP(rec, r)
-		if rec.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", rec.header.Get("Allow"))
-			respond(w, r, http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{Code: core.Invalid, Message: "method not allowed"}})
-			return
-		}
-		respond(w, r, http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: core.NotFound, Message: "no such endpoint"}})
-		return
+func (s *Server) ServeWeb(w web.ResponseWriter, r *web.Request) {
+	h, allow := s.mux.Route(r)
+	switch {
+	case h != nil:
+		h.ServeWeb(w, r)
+	case len(allow) > 0:
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		respond(w, r, web.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{Code: core.Invalid, Message: "method not allowed"}})
+	default:
+		respond(w, r, web.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: core.NotFound, Message: "no such endpoint"}})
 	}
-	h.ServeHTTP(w, r)
 }
 
-// statusOnly captures the status and headers of ServeMux's own 404/405.
-type statusOnly struct {
-	header http.Header
-	status int
-}
-
-func (s *statusOnly) Header() http.Header         { return s.header }
-func (s *statusOnly) Write(p []byte) (int, error) { return len(p), nil }
-func (s *statusOnly) WriteHeader(code int)        { s.status = code }
-
-func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) openapi(w web.ResponseWriter, r *web.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Write(OpenAPI)

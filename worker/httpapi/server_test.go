@@ -17,6 +17,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/memstore"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Tokens of the fixture's API keys.
@@ -103,7 +104,7 @@ func (f *fixture) do(method, target, token string, body []byte, headers ...strin
 		r.Header.Set(headers[i], headers[i+1])
 	}
 	w := httptest.NewRecorder()
-	f.srv.ServeHTTP(w, r)
+	web.ToHTTP(f.srv).ServeHTTP(w, r)
 	return w
 }
 
@@ -142,7 +143,7 @@ func TestStatusTable(t *testing.T) {
 func TestInternalErrorsHideDetails(t *testing.T) {
 	r := httptest.NewRequest("GET", "/v1/x", nil)
 	w := httptest.NewRecorder()
-	writeError(w, r, core.Errorf(core.Internal, "password=hunter2 at 10.0.0.1"))
+	writeError(web.FromHTTPWriter(w), webReq(r), core.Errorf(core.Internal, "password=hunter2 at 10.0.0.1"))
 	if w.Code != 500 || strings.Contains(w.Body.String(), "hunter2") || !strings.Contains(w.Body.String(), `"internal error"`) {
 		t.Errorf("internal error leaked or malformed: %d %s", w.Code, w.Body)
 	}
@@ -244,7 +245,7 @@ func TestNoDeckPublished(t *testing.T) {
 	l := memstore.NewLedger()
 	srv := New(Config{Blobs: memstore.NewBlobs(), Keys: l, Tenants: l})
 	w := httptest.NewRecorder()
-	srv.ServeHTTP(w, httptest.NewRequest("GET", "/v1/rates", nil))
+	web.ToHTTP(srv).ServeHTTP(w, httptest.NewRequest("GET", "/v1/rates", nil))
 	if w.Code != 404 {
 		t.Errorf("status %d, want 404", w.Code)
 	}
@@ -348,7 +349,7 @@ func TestDecode(t *testing.T) {
 				r.Header.Set("Content-Type", tt.ctype)
 			}
 			var v decodeTarget
-			err := decode(httptest.NewRecorder(), r, tt.limit, &v)
+			err := decode(webReq(r), tt.limit, &v)
 			if !tt.wantErr {
 				if err != nil || v.CallID != "c1" || v.Seconds != 61 {
 					t.Fatalf("decode = %+v, %v", v, err)
@@ -422,4 +423,13 @@ func FuzzMsgpackBody(f *testing.F) {
 	})
 }
 
-var _ http.Handler = (*Server)(nil)
+var _ web.Handler = (*Server)(nil)
+
+// webReq converts an httptest request for the package's own functions.
+func webReq(r *http.Request) *web.Request {
+	wr, err := web.FromHTTP(r)
+	if err != nil {
+		panic(err)
+	}
+	return wr
+}

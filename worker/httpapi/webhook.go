@@ -1,14 +1,15 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"log"
-	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Event is a notification for a tenant's webhook, queued by the account
@@ -44,24 +45,28 @@ type WebhookConsumer struct {
 	Now      func() time.Time
 }
 
-func (c *WebhookConsumer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (c *WebhookConsumer) ServeWeb(w web.ResponseWriter, r *web.Request) {
 	var ev Event
-	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, limitSmall)).Decode(&ev); err != nil || ev.Tenant == "" {
+	body, err := readBody(r, limitSmall)
+	if err == nil {
+		err = json.NewDecoder(bytes.NewReader(body)).Decode(&ev)
+	}
+	if err != nil || ev.Tenant == "" {
 		log.Printf("webhook: dropping malformed event: %v", err)
-		w.WriteHeader(http.StatusOK) // retrying cannot fix it
+		w.WriteHeader(web.StatusOK) // retrying cannot fix it
 		return
 	}
 	hook, err := c.Webhooks.Webhook(r.Context(), ev.Tenant)
 	if err != nil {
 		log.Printf("webhook %s: %v", ev.ID, err)
-		w.WriteHeader(http.StatusBadGateway)
+		w.WriteHeader(web.StatusBadGateway)
 		return
 	}
 	if hook.URL == "" {
-		w.WriteHeader(http.StatusOK)
+		w.WriteHeader(web.StatusOK)
 		return
 	}
-	body, _ := json.Marshal(ev)
+	body, _ = json.Marshal(ev)
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
@@ -73,8 +78,8 @@ func (c *WebhookConsumer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}, body)
 	if err != nil || status < 200 || status > 299 {
 		log.Printf("webhook %s to %s: status %d, %v", ev.ID, hook.URL, status, err)
-		w.WriteHeader(http.StatusBadGateway)
+		w.WriteHeader(web.StatusBadGateway)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(web.StatusOK)
 }

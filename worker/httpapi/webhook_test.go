@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/memstore"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 type fakePoster struct {
@@ -89,7 +89,7 @@ func TestWebhookConsumer(t *testing.T) {
 			p := tt.poster
 			c := &WebhookConsumer{Webhooks: l, Poster: &p, Now: func() time.Time { return now }}
 			w := httptest.NewRecorder()
-			c.ServeHTTP(w, httptest.NewRequest("POST", "/queue/tollgate-webhooks", bytes.NewReader(tt.body)))
+			web.ToHTTP(c).ServeHTTP(w, httptest.NewRequest("POST", "/queue/tollgate-webhooks", bytes.NewReader(tt.body)))
 			if w.Code != tt.want || len(p.got) != tt.posts {
 				t.Fatalf("status %d posts %d; want %d, %d", w.Code, len(p.got), tt.want, tt.posts)
 			}
@@ -106,4 +106,4 @@ func TestWebhookConsumer(t *testing.T) {
 	}
 }
 
-var _ http.Handler = (*WebhookConsumer)(nil)
+var _ web.Handler = (*WebhookConsumer)(nil)

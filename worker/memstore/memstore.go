@@ -4,16 +4,14 @@
 package memstore
 
 import (
-	"bytes"
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"sync"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 // Blobs is an in-memory worker.Blobs.
@@ -176,7 +174,7 @@ func (l *Ledger) CDR(tenant, callID string) (worker.CDRRecord, bool) {
 // Accounts is an in-process worker.Accounts: it calls the Durable Object
 // handler directly, giving each tenant's object its own in-memory storage.
 type Accounts struct {
-	Handler http.Handler // the object handler (httpapi.Object)
+	Handler web.Handler // the object handler (httpapi.Object)
 
 	mu       sync.Mutex
 	storages map[string]*Blobs
@@ -202,7 +200,7 @@ func (a *Accounts) Storage(tenant string) *Blobs {
 
 // StorageOf returns the storage of the object a request is addressed to;
 // it is ObjectConfig.Storage for the in-memory backend.
-func (a *Accounts) StorageOf(r *http.Request) worker.Blobs {
+func (a *Accounts) StorageOf(r *web.Request) worker.Blobs {
 	return a.Storage(r.URL.Query().Get("tenant"))
 }
 
@@ -212,16 +210,16 @@ func (a *Accounts) Call(ctx context.Context, tenant, path string, body []byte) (
 	if body == nil {
 		method = "GET"
 	}
-	r, err := http.NewRequestWithContext(ctx, method, "http://account"+path+"?tenant="+url.QueryEscape(tenant), bytes.NewReader(body))
+	r, err := web.NewRequest(ctx, method, "http://account"+path+"?tenant="+url.QueryEscape(tenant), nil, body)
 	if err != nil {
 		return 0, nil, err
 	}
 	a.mu.Lock()
 	r.Header.Set("X-Tollgate-Activation", a.Activation)
 	a.mu.Unlock()
-	w := httptest.NewRecorder()
-	a.Handler.ServeHTTP(w, r)
-	return w.Code, w.Body.Bytes(), nil
+	w := web.NewRecorder()
+	a.Handler.ServeWeb(w, r)
+	return w.Status(), w.Body.Bytes(), nil
 }
 
 // SetWebhook implements worker.Webhooks.

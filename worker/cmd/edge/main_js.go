@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/worker"
@@ -12,6 +11,7 @@ import (
 	"github.com/tollgate-voice/tollgate/worker/glue"
 	"github.com/tollgate-voice/tollgate/worker/httpapi"
 	"github.com/tollgate-voice/tollgate/worker/storetest"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 func main() {
@@ -30,19 +30,18 @@ func main() {
 		Portal: httpapi.PortalConfig{Store: db, Catalog: account.DemoCatalog(), OperatorTenant: operator, PasswordMatches: cfstore.PasswordMatches}})
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
-		Storage: func(r *http.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
+		Storage: func(r *web.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
 		Events:  cfstore.NewQueue(env.Get("WEBHOOKS")),
 	})
 	webhooks := &httpapi.WebhookConsumer{Webhooks: db, Poster: cfstore.Fetch{}}
 	cron := &httpapi.Cron{Tenants: db, Accounts: accounts}
-	fetch := http.Handler(api)
+	fetch := web.Handler(api)
 	if env.Get("TOLLGATE_SELFTEST").Truthy() {
 		// Only the integration tests set this binding: it adds an endpoint
 		// running the store conformance suite on the real bindings.
-		mux := http.NewServeMux()
-		mux.Handle("/", api)
+		mux := &web.Mux{}
 		mux.HandleFunc("POST /__selftest/agreement", httpapi.AgreementSelfTest) // the agreement table in this wasm
-		mux.HandleFunc("POST /__selftest/stores", func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc("POST /__selftest/stores", func(w web.ResponseWriter, r *web.Request) {
 			unique := r.URL.Query().Get("unique")
 			var rec storetest.Recorder
 			rec.Run(func(t storetest.T) { storetest.Blobs(t, kv, unique) })
@@ -56,7 +55,13 @@ func main() {
 				fmt.Fprint(w, "ok")
 			}
 		})
-		fetch = mux
+		fetch = web.HandlerFunc(func(w web.ResponseWriter, r *web.Request) {
+			if h, _ := mux.Route(r); h != nil {
+				h.ServeWeb(w, r)
+				return
+			}
+			api.ServeWeb(w, r)
+		})
 	}
 	// The cron trigger also issues the invoices of cycles that began.
 	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: &httpapi.InvoiceCron{Next: cron, API: api}, Queue: webhooks})

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestWasmLinksNoNetHTTP keeps net/http (and what it drags in: crypto/tls,
+// net, HTTP/2, mime/multipart) out of the edge's wasm, which must stay
+// within the 2 MB gzip budget: handlers use worker/web instead.
+func TestWasmLinksNoNetHTTP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	cmd := exec.Command("go", "list", "-deps", ".")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("go list gave too few packages: %q", deps)
+	}
+	banned := map[string]bool{"net/http": true, "crypto/tls": true, "net": true, "net/textproto": true,
+		"mime/multipart": true, "crypto/x509": true}
+	for _, d := range deps {
+		if banned[d] || strings.HasPrefix(d, "net/http/") {
+			t.Errorf("the js/wasm build of worker/cmd/edge links %s", d)
+		}
+	}
+}
