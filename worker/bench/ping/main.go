@@ -5,14 +5,13 @@
 package main
 
 import (
-	"net/http"
-
 	"github.com/tollgate-voice/tollgate/worker/glue"
+	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
 func main() {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/ping", func(w http.ResponseWriter, r *http.Request) {
+	mux := &web.Mux{}
+	mux.HandleFunc("GET /v1/ping", func(w web.ResponseWriter, r *web.Request) {
 		w.Header().Set("content-type", "application/json")
 		w.Write([]byte(`{"ok":true}`))
 	})
