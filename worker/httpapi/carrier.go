@@ -204,6 +204,11 @@ func (s *Server) authorize(w web.ResponseWriter, r *web.Request) error {
 		respond(w, r, web.StatusOK, out)
 		return nil
 	}
+	if out, roundTrip, ok := s.authorizeLeased(r.Context(), q); ok {
+		w.Header().Set(servedByHeader, servedBy(roundTrip))
+		respond(w, r, web.StatusOK, out)
+		return nil
+	}
 	w.Header().Set(servedByHeader, "object")
 	return s.forward(w, r, t.ID, "/authorize", q)
 }
@@ -214,6 +219,7 @@ func (s *Server) authorize(w web.ResponseWriter, r *web.Request) error {
 type replica struct {
 	mu   sync.Mutex
 	acct *account.Account
+	snap []byte // the snapshot acct was decoded from (lease holders decode their own copy)
 }
 
 // authorizeLocally answers an authorization from the isolate when the
@@ -265,7 +271,7 @@ func (s *Server) replicaOf(ctx context.Context, tenant string) (*replica, error)
 	if err != nil {
 		return nil, err
 	}
-	rep := &replica{acct: a}
+	rep := &replica{acct: a, snap: b}
 	s.replica.put(tenant, rep, now)
 	return rep, nil
 }
@@ -311,7 +317,7 @@ func (s *Server) cdrs(w web.ResponseWriter, r *web.Request) error {
 		}
 	}
 	b.Tenant = t.ID
-	return s.forward(w, r, t.ID, "/cdrs", b)
+	return s.forwardCDRs(w, r, b)
 }
 
 // forward hands a validated request to the tenant's Durable Object and

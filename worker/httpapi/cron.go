@@ -12,11 +12,16 @@ import (
 
 // Cron is the handler of the worker's cron trigger (delivered by the glue as
 // POST /cron?cron=...): it asks every tenant's account object to expire the
-// reservations of calls that must have ended. Failures of one tenant do not
-// stop the others; the trigger fails (500) if any tenant failed.
+// reservations of calls that must have ended and the leases whose calls
+// must have ended, and gives back the leases this isolate no longer uses.
+// Failures of one tenant do not stop the others; the trigger fails (500) if
+// any tenant failed.
 type Cron struct {
 	Tenants  worker.Tenants
 	Accounts worker.Accounts
+	// Leases, if set, is the isolate's API server: its expired and dropped
+	// leases are returned with the expiry.
+	Leases *Server
 }
 
 func (c *Cron) ServeWeb(w web.ResponseWriter, r *web.Request) {
@@ -28,8 +33,19 @@ func (c *Cron) ServeWeb(w web.ResponseWriter, r *web.Request) {
 	}
 	var failed []string
 	expired := 0
+	var returns map[string][]leaseReturnJSON
+	if c.Leases != nil {
+		returns = c.Leases.takeLeaseReturns()
+	}
 	for _, id := range ids {
-		status, body, err := c.Accounts.Call(r.Context(), id, "/expire", []byte("{}"))
+		req := []byte("{}")
+		if rets := returns[id]; len(rets) > 0 {
+			req, _ = json.Marshal(leaseRequest{Returns: rets})
+		}
+		status, body, err := c.Accounts.Call(r.Context(), id, "/expire", req)
+		if (err != nil || status != web.StatusOK) && len(returns[id]) > 0 {
+			c.Leases.putBackLeaseReturns(id, returns[id])
+		}
 		switch {
 		case err != nil:
 			log.Printf("cron: expire %s: %v", id, err)

@@ -27,6 +27,9 @@ type ObjectConfig struct {
 	// Events, if set, receives an Event for every threshold a CDR crosses,
 	// for delivery to the tenant's webhook.
 	Events worker.Queue
+	// Lease sizes the quota leases the object grants to isolates
+	// (lease_object.go).
+	Lease account.LeasePolicy
 }
 
 // storageKey is where an object keeps its account snapshot.
@@ -51,7 +54,7 @@ type Object struct {
 type objAccount struct {
 	mu         sync.Mutex
 	activation string
-	acct       *account.Account
+	ledger     *account.Ledger // the account and the quota leased out of it
 }
 
 // NewObject returns the Durable Object handler.
@@ -66,8 +69,8 @@ func NewObject(cfg ObjectConfig) *Object {
 }
 
 // ServeWeb implements web.Handler for the object's internal API:
-// POST /authorize, POST /cdrs, POST /expire, GET /state, each with
-// ?tenant=.
+// POST /authorize, POST /cdrs, POST /expire, GET /state and the leases'
+// POST /lease/grant, /lease/renew, /lease/return, each with ?tenant=.
 func (o *Object) ServeWeb(w web.ResponseWriter, r *web.Request) {
 	var err error
 	switch r.Method + " " + r.URL.Path {
@@ -79,6 +82,8 @@ func (o *Object) ServeWeb(w web.ResponseWriter, r *web.Request) {
 		err = o.expire(w, r)
 	case "GET /state":
 		err = o.state(w, r)
+	case "POST /lease/grant", "POST /lease/renew", "POST /lease/return":
+		err = o.lease(w, r)
 	default:
 		err = core.Errorf(core.NotFound, "no such object operation")
 	}
@@ -91,6 +96,11 @@ func (o *Object) ServeWeb(w web.ResponseWriter, r *web.Request) {
 // f returns whether it changed the account; changes are persisted before
 // with returns.
 func (o *Object) with(r *web.Request, f func(a *account.Account) (bool, error)) error {
+	return o.withLedger(r, func(l *account.Ledger) (bool, error) { return f(l.Account()) })
+}
+
+// withLedger is with for operations on the leases too.
+func (o *Object) withLedger(r *web.Request, f func(l *account.Ledger) (bool, error)) error {
 	tenant := r.URL.Query().Get("tenant")
 	if tenant == "" {
 		return core.Errorf(core.Invalid, "object request without tenant")
@@ -107,26 +117,28 @@ func (o *Object) with(r *web.Request, f func(a *account.Account) (bool, error)) 
 	ctx := r.Context()
 	store := o.cfg.Storage(r)
 	act := r.Header.Get(activationHeader)
-	if oa.acct == nil || oa.activation != act {
-		a, err := o.load(ctx, store, tenant)
+	if oa.ledger == nil || oa.activation != act {
+		l, err := o.load(ctx, store, tenant)
 		if err != nil {
 			return err
 		}
-		oa.acct, oa.activation = a, act
+		oa.ledger, oa.activation = l, act
 	}
-	changed, err := f(oa.acct)
+	changed, err := f(oa.ledger)
 	if changed {
-		if perr := o.persist(ctx, store, oa.acct); perr != nil {
-			oa.acct = nil // reload the last persisted state next time
+		if perr := o.persist(ctx, store, oa.ledger); perr != nil {
+			oa.ledger = nil // reload the last persisted state next time
 			return perr
 		}
 	} else if err != nil && core.ErrorCode(err) == core.Internal {
-		oa.acct = nil
+		oa.ledger = nil
 	}
 	return err
 }
 
-func (o *Object) load(ctx context.Context, store worker.Blobs, tenant string) (*account.Account, error) {
+// load reads the account and its leases from the object's storage (a
+// snapshot without leases, as published in KV, is a ledger with none).
+func (o *Object) load(ctx context.Context, store worker.Blobs, tenant string) (*account.Ledger, error) {
 	b, err := store.Get(ctx, storageKey)
 	if core.ErrorCode(err) == core.NotFound {
 		// A new object: start from the account published for the tenant.
@@ -138,15 +150,15 @@ func (o *Object) load(ctx context.Context, store worker.Blobs, tenant string) (*
 	if err != nil {
 		return nil, err
 	}
-	a, err := account.DecodeSnapshot(o.cfg.Catalog, b)
+	l, err := account.DecodeLedger(o.cfg.Catalog, b, o.cfg.Lease)
 	if err != nil {
 		return nil, core.Errorf(core.Internal, "account %q snapshot: %v", tenant, err)
 	}
-	return a, nil
+	return l, nil
 }
 
-func (o *Object) persist(ctx context.Context, store worker.Blobs, a *account.Account) error {
-	b, err := a.EncodeSnapshot()
+func (o *Object) persist(ctx context.Context, store worker.Blobs, l *account.Ledger) error {
+	b, err := l.Encode()
 	if err != nil {
 		return err
 	}
@@ -208,8 +220,12 @@ func (o *Object) authorize(w web.ResponseWriter, r *web.Request) error {
 }
 
 func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
-	var b CDRBatch
+	var b objectCDRBatch
 	if err := decodeInternal(r, &b); err != nil {
+		return err
+	}
+	leased, err := b.leasedCalls()
+	if err != nil {
 		return err
 	}
 	ix, _, err := o.cfg.Decks.Current(r.Context())
@@ -217,8 +233,9 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	now := o.cfg.Now().UTC()
-	out := CDRBatchResponse{Results: make([]RatingJSON, len(b.CDRs))}
-	err = o.with(r, func(a *account.Account) (bool, error) {
+	out := objectCDRBatchResponse{CDRBatchResponse: CDRBatchResponse{Results: make([]RatingJSON, len(b.CDRs))}}
+	err = o.withLedger(r, func(l *account.Ledger) (bool, error) {
+		a, v0 := l.Account(), l.Version()
 		st := a.Settings()
 		loc := st.Location
 		if loc == nil {
@@ -248,13 +265,17 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 				fail(err)
 				continue
 			}
-			rt, err := a.RateCDR(ix, account.CDR{CallID: c.CallID, User: c.User, Dialled: d, Direction: dir, Start: start, Seconds: *c.Seconds})
+			rt, credit, err := l.SettleCDR(ix, account.CDR{CallID: c.CallID, User: c.User, Dialled: d, Direction: dir, Start: start, Seconds: *c.Seconds}, leased[c.CallID])
 			if err != nil {
 				if core.ErrorCode(err) == core.Internal {
-					return len(recs) > 0, err
+					return len(recs) > 0 || l.Version() != v0, err
 				}
 				fail(err)
 				continue
+			}
+			if !credit.IsZero() {
+				out.Credits = append(out.Credits, creditJSON{CallID: c.CallID, LeaseID: credit.LeaseID,
+					BundleSeconds: credit.BundleSeconds, Money: credit.Money.String()})
 			}
 			*res = RatingJSON{CallID: c.CallID, Cover: rt.Cover.String(), Reason: string(rt.Reason), Seconds: rt.Seconds,
 				BundleMinutes: rt.BundleMinutes, PAYGSeconds: rt.PAYGSeconds, Cost: rt.Cost.String(), Currency: currency,
@@ -275,7 +296,8 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 			}
 		}
 		if len(recs) == 0 {
-			return false, nil
+			// A leased call whose rating failed still moved its hold.
+			return l.Version() != v0, nil
 		}
 		// The ledger of record first: if it fails, the account is reloaded
 		// from storage and the carrier retries the (idempotent) batch.
@@ -301,22 +323,51 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 	return nil
 }
 
-// ExpireResponse lists the reservations an expiry released.
+// ExpireResponse lists the reservations and the leases an expiry
+// released.
 type ExpireResponse struct {
 	Expired []string `json:"expired"`
+	Leases  []string `json:"leases"`
 }
 
 func (o *Object) expire(w web.ResponseWriter, r *web.Request) error {
+	// The cron may bring the leases its isolate gives back (lease_object.go).
+	var q leaseRequest
+	if err := decodeInternal(r, &q); err != nil {
+		return err
+	}
+	unused, err := q.unused()
+	if err != nil {
+		return err
+	}
 	var out ExpireResponse
-	err := o.with(r, func(a *account.Account) (bool, error) {
-		out.Expired = a.Expire(o.cfg.Now())
-		return len(out.Expired) > 0, nil
+	err = o.withLedger(r, func(l *account.Ledger) (bool, error) {
+		returned, err := q.apply(l, unused)
+		if err != nil {
+			return len(returned) > 0, err
+		}
+		before := l.Account().Reservations()
+		now := o.cfg.Now()
+		out.Leases = l.Expire(now)
+		left := map[string]bool{}
+		for _, res := range l.Account().Reservations() {
+			left[res.CallID] = true
+		}
+		for _, res := range before {
+			if !left[res.CallID] {
+				out.Expired = append(out.Expired, res.CallID)
+			}
+		}
+		return len(returned) > 0 || len(out.Expired) > 0 || len(out.Leases) > 0, nil
 	})
 	if err != nil {
 		return err
 	}
 	if out.Expired == nil {
 		out.Expired = []string{}
+	}
+	if out.Leases == nil {
+		out.Leases = []string{}
 	}
 	respond(w, r, web.StatusOK, out)
 	return nil
@@ -332,16 +383,32 @@ type StateResponse struct {
 	HeldMinutes   int      `json:"held_minutes"`
 	HeldPAYG      string   `json:"held_payg"`
 	InProgress    []string `json:"in_progress"`
+	// Leases are the quota leases outstanding: what each still holds
+	// (included in held_minutes and held_payg).
+	Leases []LeaseStateJSON `json:"leases"`
+}
+
+// LeaseStateJSON is an outstanding lease in StateResponse.
+type LeaseStateJSON struct {
+	ID            string `json:"id"`
+	Open          bool   `json:"open"`
+	BundleSeconds int64  `json:"bundle_seconds"`
+	Money         string `json:"money"`
 }
 
 func (o *Object) state(w web.ResponseWriter, r *web.Request) error {
 	var out StateResponse
-	err := o.with(r, func(a *account.Account) (bool, error) {
+	err := o.withLedger(r, func(l *account.Ledger) (bool, error) {
+		a := l.Account()
 		u := a.UsageAt(o.cfg.Now())
 		out = StateResponse{Month: u.Month.Format("2006-01"), BundleMinutes: u.BundleMinutes, BundleSize: u.BundleSize,
-			PAYG: u.PAYG.String(), HeldMinutes: u.HeldMinutes, HeldPAYG: u.HeldPAYG.String(), InProgress: []string{}}
+			PAYG: u.PAYG.String(), HeldMinutes: u.HeldMinutes, HeldPAYG: u.HeldPAYG.String(), InProgress: []string{},
+			Leases: []LeaseStateJSON{}}
 		for _, res := range a.Reservations() {
 			out.InProgress = append(out.InProgress, res.CallID)
+		}
+		for _, li := range l.Leases() {
+			out.Leases = append(out.Leases, LeaseStateJSON{ID: li.ID, Open: li.Open, BundleSeconds: li.BundleSeconds, Money: li.Money.String()})
 		}
 		return false, nil
 	})

@@ -273,8 +273,9 @@ func (s *Server) sendWrite(w web.ResponseWriter, r *web.Request, op portalOp) er
 	if res.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	// This isolate's copy of the account is stale now.
+	// This isolate's copy of the account is stale now, and so is its lease's.
 	s.replica.drop(op.Tenant)
+	s.leases.drop(op.Tenant)
 	writeRaw(w, r, res.Status, res.Body)
 	return nil
 }

@@ -44,6 +44,9 @@ type Config struct {
 	Catalog *account.Catalog
 	// Portal configures the signed-in portal's API (portal.go).
 	Portal PortalConfig
+	// Leases turns on quota leases (lease.go): metered calls are
+	// authorized from a lease held in the isolate (needs Catalog).
+	Leases bool
 }
 
 // Cache lifetimes in the isolate. Workers KV itself is eventually consistent
@@ -65,6 +68,7 @@ type Server struct {
 	keys    *ttlCache[string, worker.APIKey]
 	replica *ttlCache[string, *replica]
 	tenants *ttlCache[string, worker.Tenant]
+	leases  *leaseTable
 }
 
 // Route is one operation of the API.
@@ -101,6 +105,7 @@ func New(cfg Config) *Server {
 		keys:    newTTLCache[string, worker.APIKey](keyTTL, 10000),
 		tenants: newTTLCache[string, worker.Tenant](tenantTTL, 10000),
 		replica: newTTLCache[string, *replica](replicaTTL, 1000),
+		leases:  newLeaseTable(),
 	}
 	for _, rt := range routes {
 		rt := rt

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/worker"
@@ -26,15 +27,25 @@ func main() {
 	if v := env.Get("TOLLGATE_OPERATOR"); v.Truthy() {
 		operator = v.String()
 	}
+	// Quota leases last TOLLGATE_LEASE_TTL (a Go duration; default
+	// account.DefaultLeaseTTL): the tests shorten it to see leases expire.
+	var lease account.LeasePolicy
+	if v := env.Get("TOLLGATE_LEASE_TTL"); v.Truthy() {
+		if d, err := time.ParseDuration(v.String()); err == nil && d > 0 {
+			lease.TTL = d
+		}
+	}
 	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts, Catalog: account.DemoCatalog(),
-		Portal: httpapi.PortalConfig{Store: db, Catalog: account.DemoCatalog(), OperatorTenant: operator, PasswordMatches: cfstore.PasswordMatches}})
+		Portal: httpapi.PortalConfig{Store: db, Catalog: account.DemoCatalog(), OperatorTenant: operator, PasswordMatches: cfstore.PasswordMatches},
+		Leases: true})
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
 		Storage: func(r *web.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
 		Events:  cfstore.NewQueue(env.Get("WEBHOOKS")),
+		Lease:   lease,
 	})
 	webhooks := &httpapi.WebhookConsumer{Webhooks: db, Poster: cfstore.Fetch{}}
-	cron := &httpapi.Cron{Tenants: db, Accounts: accounts}
+	cron := &httpapi.Cron{Tenants: db, Accounts: accounts, Leases: api}
 	fetch := web.Handler(api)
 	if env.Get("TOLLGATE_SELFTEST").Truthy() {
 		// Only the integration tests set this binding: it adds an endpoint

@@ -1,0 +1,383 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/core/e164"
+	"github.com/tollgate-voice/tollgate/worker/web"
+)
+
+// Quota leases, the isolate's side (the object's is lease_object.go). The
+// isolate keeps one account.LeaseHolder per account and authorizes metered
+// calls (bundle minutes, capped pay-as-you-go money) from it in memory. It
+// asks the account's Durable Object only to grant a new lease: when it has
+// none, when the lease cannot decide a call (it bounds the call, or it
+// expired), or when its copy of the account's settings is older than
+// replicaTTL. Whatever a dropped lease still has is returned with the next
+// lease request of the account (or lapses when the lease expires, cron).
+//
+// The calls reserved under a lease are remembered until their CDR comes
+// through this isolate, which sends their terms (account.LeasedCall) with
+// the CDR: the object charges them exactly as quoted, and credits what they
+// held but did not use back to the lease (account.Ledger.SettleCDR), which
+// this isolate then adds back to its side (LeaseHolder.Credit). A CDR that
+// reaches another isolate is rated by the object as a call without
+// reservation; its hold stays in the lease until the lease is returned or
+// expires.
+//
+// Concurrency (worker/glue): no lock is held across I/O. A request that
+// needs a new lease takes the holder out of its slot (so no other request
+// consumes a lease being returned), asks the object, and installs the new
+// holder; requests meanwhile ask for their own lease. If two come back, the
+// second is returned with the slot's next lease request.
+
+const (
+	// maxLeaseSlots bounds the accounts an isolate holds leases for.
+	maxLeaseSlots = 1000
+	// maxLeasedCalls bounds the calls remembered per account.
+	maxLeasedCalls = 10000
+)
+
+// leaseTable is the isolate's leases, by tenant.
+type leaseTable struct {
+	mu sync.Mutex
+	m  map[string]*leaseSlot
+}
+
+// leaseSlot is one account's lease in this isolate.
+type leaseSlot struct {
+	mu      sync.Mutex
+	h       *account.LeaseHolder // nil: none, or being renewed
+	viewAt  time.Time            // when h's copy of the account was read
+	calls   map[string]leasedEntry
+	returns []leaseReturnJSON // dropped leases, to return with the next lease request
+}
+
+// leasedEntry is a call reserved under a lease here: its terms for the
+// CDR, and the decision to repeat if the carrier asks again.
+type leasedEntry struct {
+	lc  account.LeasedCall
+	out AuthorizeResponse
+}
+
+func newLeaseTable() *leaseTable { return &leaseTable{m: map[string]*leaseSlot{}} }
+
+// slot returns the tenant's slot, creating it if create.
+func (t *leaseTable) slot(tenant string, create bool) *leaseSlot {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.m[tenant]
+	if s == nil && create {
+		if len(t.m) >= maxLeaseSlots {
+			// Crude but bounded: forget one account's lease. What it holds
+			// lapses in the object when it expires.
+			for k := range t.m {
+				delete(t.m, k)
+				break
+			}
+		}
+		s = &leaseSlot{calls: map[string]leasedEntry{}}
+		t.m[tenant] = s
+	}
+	return s
+}
+
+// drop forgets the tenant's lease (after a portal write: its copy of the
+// account is stale); what it has is returned with the next lease request.
+func (t *leaseTable) drop(tenant string) {
+	s := t.slot(tenant, false)
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.takeHolder()
+}
+
+// takeHolder removes the holder and queues its return. Called with s.mu.
+func (s *leaseSlot) takeHolder() {
+	if s.h == nil {
+		return
+	}
+	u := s.h.Unused()
+	s.returns = append(s.returns, leaseReturnJSON{LeaseID: s.h.Lease().ID, BundleSeconds: u.BundleSeconds, Money: u.Money.String()})
+	s.h = nil
+}
+
+// remember records a call reserved under a lease, if there is room (else
+// its CDR is rated without its terms, which only delays the lease's hold).
+// Called with s.mu.
+func (s *leaseSlot) remember(lc account.LeasedCall, out AuthorizeResponse, now time.Time) {
+	if len(s.calls) >= maxLeasedCalls {
+		for id, e := range s.calls {
+			if now.After(e.lc.Start.Add(time.Duration(e.lc.MaxSeconds)*time.Second + account.ReservationGrace)) {
+				delete(s.calls, id)
+			}
+		}
+		if len(s.calls) >= maxLeasedCalls {
+			return
+		}
+	}
+	s.calls[lc.CallID] = leasedEntry{lc, out}
+}
+
+// decide answers req from the slot's lease. done: out is the answer;
+// renew: a new lease is needed; neither: the object must decide (a call
+// starting before the lease, a call id the lease cannot reserve).
+// Called with s.mu.
+func (s *leaseSlot) decide(ix *deck.Index, req account.Request, d e164.Dialled, now time.Time) (out AuthorizeResponse, done, renew bool) {
+	h := s.h
+	if h == nil || now.Sub(s.viewAt) >= replicaTTL {
+		return out, false, true
+	}
+	if req.Start.Before(h.Lease().Cut) {
+		return out, false, false
+	}
+	dec, renew := h.Authorize(ix, req)
+	if renew {
+		return out, false, true
+	}
+	out = decisionJSON(req.CallID, d, dec, req.Start, ix)
+	if !dec.Allowed || dec.MaxSeconds == account.NoLimit {
+		return out, true, false // a denial, or a call that holds nothing
+	}
+	lc, err := h.Reserve(req, dec)
+	if err != nil {
+		return out, false, false
+	}
+	s.remember(lc, out, now)
+	return out, true, false
+}
+
+// authorizeLeased decides a metered call from the account's lease in this
+// isolate, asking the object for a new lease if needed. ok=false leaves the
+// decision to the object (AuthorizeAndReserve); roundTrip says the object
+// was asked for a lease.
+func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out AuthorizeResponse, roundTrip, ok bool) {
+	if !s.cfg.Leases || s.cfg.Catalog == nil || s.cfg.Accounts == nil {
+		return out, false, false
+	}
+	rep, err := s.replicaOf(ctx, q.Tenant)
+	if err != nil || rep.snap == nil {
+		return out, false, false
+	}
+	ix, _, err := s.decks.Current(ctx)
+	if err != nil {
+		return out, false, false
+	}
+	dir, _ := parseDirection(q.Direction)
+	start, err := time.Parse(time.RFC3339, q.Start)
+	if err != nil {
+		return out, false, false
+	}
+	rep.mu.Lock()
+	d, err := e164.ParseDial(q.Dialled, rep.acct.Settings().Home)
+	req := account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start}
+	var metered bool
+	if err == nil {
+		// Only calls that would hold quota are worth a lease; the object
+		// decides the others (denials on the account's current state).
+		dec := rep.acct.Authorize(ix, req)
+		metered = dec.MaxSeconds < account.NoLimit && (dec.Allowed || isQuotaDenial(dec.Reason))
+	}
+	rep.mu.Unlock()
+	if err != nil {
+		return out, false, false
+	}
+	slot := s.leases.slot(q.Tenant, true)
+	now := s.now()
+
+	slot.mu.Lock()
+	if e, dup := slot.calls[q.CallID]; dup {
+		slot.mu.Unlock()
+		return e.out, false, true // the same call again: its reserved decision
+	}
+	out, done, renew := slot.decide(ix, req, d, now)
+	if done || !renew || !metered {
+		slot.mu.Unlock()
+		return out, false, done
+	}
+	slot.takeHolder()
+	returns := slot.returns
+	slot.returns = nil
+	slot.mu.Unlock()
+
+	// No lock held from here: ask the object for a lease.
+	h, viewAt, err := s.grantLease(ctx, q.Tenant, rep.snap, returns)
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	if err != nil {
+		// The returns may not have been made: send them again next time
+		// (returning a closed lease changes nothing).
+		slot.returns = append(slot.returns, returns...)
+		return out, true, false
+	}
+	if slot.h != nil {
+		// Another request installed a lease meanwhile: keep that one,
+		// decide this call from ours, then return ours.
+		cur, curAt := slot.h, slot.viewAt
+		slot.h, slot.viewAt = h, viewAt
+		out, done, _ = slot.decide(ix, req, d, now)
+		slot.takeHolder()
+		slot.h, slot.viewAt = cur, curAt
+		return out, true, done
+	}
+	slot.h, slot.viewAt = h, viewAt
+	out, done, _ = slot.decide(ix, req, d, now)
+	return out, true, done
+}
+
+// isQuotaDenial reports a denial a lease may decide (and a fresh lease may
+// lift).
+func isQuotaDenial(r account.Reason) bool {
+	return r == account.DeniedBundleExhausted || r == account.DeniedCapReached
+}
+
+// grantLease asks the object for a lease, returning what returns lists,
+// and makes a holder of it on a fresh copy of the account (decoded from
+// snap, the replica's bytes).
+func (s *Server) grantLease(ctx context.Context, tenant string, snap []byte, returns []leaseReturnJSON) (*account.LeaseHolder, time.Time, error) {
+	path := "/lease/grant"
+	if len(returns) > maxLeaseReturns {
+		returns = returns[len(returns)-maxLeaseReturns:] // the older ones lapse at expiry
+	}
+	body, err := json.Marshal(leaseRequest{Returns: returns})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	status, resp, err := s.cfg.Accounts.Call(ctx, tenant, path, body)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if status != web.StatusOK {
+		return nil, time.Time{}, objectError(status, resp)
+	}
+	var lr leaseResponse
+	if err := json.Unmarshal(resp, &lr); err != nil || lr.Lease == nil {
+		return nil, time.Time{}, core.Errorf(core.Internal, "account object sent no lease")
+	}
+	l, err := lr.Lease.lease()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	view, err := account.DecodeSnapshot(s.cfg.Catalog, snap)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	h, err := account.NewLeaseHolder(view, l)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return h, s.now(), nil
+}
+
+// forwardCDRs hands a validated CDR batch to the object with the terms of
+// the calls reserved here under a lease, applies the credits it answers
+// with to this isolate's lease, and answers the carrier.
+func (s *Server) forwardCDRs(w web.ResponseWriter, r *web.Request, b CDRBatch) error {
+	if !s.cfg.Leases {
+		return s.forward(w, r, b.Tenant, "/cdrs", b)
+	}
+	if s.cfg.Accounts == nil {
+		return core.Errorf(core.Internal, "no account objects configured")
+	}
+	ob := objectCDRBatch{CDRBatch: b}
+	slot := s.leases.slot(b.Tenant, false)
+	if slot != nil {
+		slot.mu.Lock()
+		for _, c := range b.CDRs {
+			if e, ok := slot.calls[c.CallID]; ok {
+				ob.Leased = append(ob.Leased, leasedCallToJSON(e.lc))
+			}
+		}
+		slot.mu.Unlock()
+	}
+	body, err := json.Marshal(ob)
+	if err != nil {
+		return err
+	}
+	status, resp, err := s.cfg.Accounts.Call(r.Context(), b.Tenant, "/cdrs", body)
+	if err != nil {
+		return err
+	}
+	if status != web.StatusOK {
+		writeRaw(w, r, status, resp)
+		return nil
+	}
+	var out objectCDRBatchResponse
+	if err := json.Unmarshal(resp, &out); err != nil {
+		return core.Errorf(core.Internal, "account object answer: %v", err)
+	}
+	if slot != nil && (len(ob.Leased) > 0 || len(out.Credits) > 0) {
+		slot.mu.Lock()
+		for _, c := range out.Credits {
+			m, err := decimal.NewFromString(c.Money)
+			if err != nil || slot.h == nil {
+				continue
+			}
+			// Refused when the lease was renewed since: the object keeps
+			// the credit in the old lease until it is returned or expires.
+			slot.h.Credit(c.CallID, account.Credit{LeaseID: c.LeaseID, BundleSeconds: c.BundleSeconds, Money: m})
+		}
+		for _, res := range out.Results {
+			if res.Error == nil {
+				delete(slot.calls, res.CallID) // settled
+			}
+		}
+		slot.mu.Unlock()
+	}
+	respond(w, r, web.StatusOK, out.CDRBatchResponse)
+	return nil
+}
+
+// servedBy is the Tollgate-Served-By value of a leased decision.
+func servedBy(roundTrip bool) string {
+	if roundTrip {
+		return "object"
+	}
+	return "isolate"
+}
+
+// takeLeaseReturns takes, for every account, what this isolate owes its
+// object: the leases it dropped and those past their expiry (no call can
+// start under them any more), for the cron's expiry to return.
+func (s *Server) takeLeaseReturns() map[string][]leaseReturnJSON {
+	now := s.now()
+	s.leases.mu.Lock()
+	slots := make(map[string]*leaseSlot, len(s.leases.m))
+	for k, v := range s.leases.m {
+		slots[k] = v
+	}
+	s.leases.mu.Unlock()
+	out := map[string][]leaseReturnJSON{}
+	for tenant, slot := range slots {
+		slot.mu.Lock()
+		if slot.h != nil && !now.Before(slot.h.Lease().Expires) {
+			slot.takeHolder()
+		}
+		if len(slot.returns) > 0 {
+			n := min(len(slot.returns), maxLeaseReturns)
+			out[tenant] = slot.returns[len(slot.returns)-n:] // older ones lapse at expiry
+			slot.returns = nil
+		}
+		slot.mu.Unlock()
+	}
+	return out
+}
+
+// putBackLeaseReturns queues returns again after the object could not
+// take them.
+func (s *Server) putBackLeaseReturns(tenant string, rets []leaseReturnJSON) {
+	if slot := s.leases.slot(tenant, true); slot != nil {
+		slot.mu.Lock()
+		slot.returns = append(slot.returns, rets...)
+		slot.mu.Unlock()
+	}
+}
