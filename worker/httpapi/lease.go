@@ -56,6 +56,7 @@ type leaseSlot struct {
 	mu      sync.Mutex
 	h       *account.LeaseHolder // nil: none, or being renewed
 	viewAt  time.Time            // when h's copy of the account was read
+	applied account.Unused       // the credits applied to h's lease
 	calls   map[string]leasedEntry
 	returns []leaseReturnJSON // dropped leases, to return with the next lease request
 }
@@ -83,7 +84,7 @@ func (t *leaseTable) slot(tenant string, create bool) *leaseSlot {
 				break
 			}
 		}
-		s = &leaseSlot{calls: map[string]leasedEntry{}}
+		s = &leaseSlot{calls: map[string]leasedEntry{}, applied: account.Unused{Money: decimal.Zero}}
 		t.m[tenant] = s
 	}
 	return s
@@ -107,8 +108,14 @@ func (s *leaseSlot) takeHolder() {
 		return
 	}
 	u := s.h.Unused()
-	s.returns = append(s.returns, leaseReturnJSON{LeaseID: s.h.Lease().ID, BundleSeconds: u.BundleSeconds, Money: u.Money.String()})
-	s.h = nil
+	s.returns = append(s.returns, leaseReturnJSON{LeaseID: s.h.Lease().ID, BundleSeconds: u.BundleSeconds, Money: u.Money.String(),
+		CreditedBundle: s.applied.BundleSeconds, CreditedMoney: s.applied.Money.String()})
+	s.h, s.applied = nil, account.Unused{Money: decimal.Zero}
+}
+
+// install makes h the slot's lease. Called with s.mu.
+func (s *leaseSlot) install(h *account.LeaseHolder, viewAt time.Time) {
+	s.h, s.viewAt, s.applied = h, viewAt, account.Unused{Money: decimal.Zero}
 }
 
 // remember records a call reserved under a lease, if there is room (else
@@ -222,14 +229,14 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 	if slot.h != nil {
 		// Another request installed a lease meanwhile: keep that one,
 		// decide this call from ours, then return ours.
-		cur, curAt := slot.h, slot.viewAt
-		slot.h, slot.viewAt = h, viewAt
+		cur, curAt, curApplied := slot.h, slot.viewAt, slot.applied
+		slot.install(h, viewAt)
 		out, done, _ = slot.decide(ix, req, d, now)
 		slot.takeHolder()
-		slot.h, slot.viewAt = cur, curAt
+		slot.h, slot.viewAt, slot.applied = cur, curAt, curApplied
 		return out, true, done
 	}
-	slot.h, slot.viewAt = h, viewAt
+	slot.install(h, viewAt)
 	out, done, _ = slot.decide(ix, req, d, now)
 	return out, true, done
 }
@@ -322,9 +329,13 @@ func (s *Server) forwardCDRs(w web.ResponseWriter, r *web.Request, b CDRBatch) e
 			if err != nil || slot.h == nil {
 				continue
 			}
-			// Refused when the lease was renewed since: the object keeps
-			// the credit in the old lease until it is returned or expires.
-			slot.h.Credit(c.CallID, account.Credit{LeaseID: c.LeaseID, BundleSeconds: c.BundleSeconds, Money: m})
+			// Refused when the lease was renewed since: the object then
+			// returns the credit with the old lease (leaseReturnJSON).
+			cr := account.Credit{LeaseID: c.LeaseID, BundleSeconds: c.BundleSeconds, Money: m}
+			if ok, _ := slot.h.Credit(c.CallID, cr); ok {
+				slot.applied.BundleSeconds += cr.BundleSeconds
+				slot.applied.Money = slot.applied.Money.Add(cr.Money)
+			}
 		}
 		for _, res := range out.Results {
 			if res.Error == nil {

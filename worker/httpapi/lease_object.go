@@ -57,11 +57,16 @@ func (j LeaseJSON) lease() (account.Lease, error) {
 		Uncapped: j.Uncapped, BundleAll: j.BundleAll, MoneyAll: j.MoneyAll}, nil
 }
 
-// leaseReturnJSON is what an isolate gives back of a lease.
+// leaseReturnJSON is what an isolate gives back of a lease: what its side
+// of the lease still has, and the credits (creditJSON) it applied to it.
+// Credits the object gave but the isolate did not apply (the CDR's answer
+// came after the isolate had let go of the lease) are returned too.
 type leaseReturnJSON struct {
-	LeaseID       string `json:"lease_id"`
-	BundleSeconds int64  `json:"bundle_seconds"`
-	Money         string `json:"money"`
+	LeaseID        string `json:"lease_id"`
+	BundleSeconds  int64  `json:"bundle_seconds"`
+	Money          string `json:"money"`
+	CreditedBundle int64  `json:"credited_bundle_seconds,omitempty"`
+	CreditedMoney  string `json:"credited_money,omitempty"`
 }
 
 // leaseRequest is the body of the lease routes.
@@ -89,7 +94,41 @@ func (x leaseReturnJSON) unused(i int) (account.Unused, error) {
 	if err != nil || !m.Equal(m.Truncate(core.CallPlaces)) {
 		return account.Unused{}, core.FieldErrorf(core.Invalid, field("money"), "must be a non-negative decimal string")
 	}
+	if x.CreditedBundle < 0 || x.CreditedBundle > account.MaxCallSeconds*1000 {
+		return account.Unused{}, core.FieldErrorf(core.Invalid, field("credited_bundle_seconds"), "must be a non-negative number of seconds")
+	}
+	if x.CreditedMoney != "" {
+		if cm, err := core.ParseMoney(field("credited_money"), x.CreditedMoney); err != nil || !cm.Equal(cm.Truncate(core.CallPlaces)) {
+			return account.Unused{}, core.FieldErrorf(core.Invalid, field("credited_money"), "must be a non-negative decimal string")
+		}
+	}
 	return account.Unused{BundleSeconds: x.BundleSeconds, Money: m}, nil
+}
+
+// credit records a credit the object gave to a lease.
+func (oa *objAccount) credit(c account.Credit) {
+	t := oa.credited[c.LeaseID]
+	if t.Money.IsZero() {
+		t.Money = decimal.Zero
+	}
+	t.BundleSeconds += c.BundleSeconds
+	t.Money = t.Money.Add(c.Money)
+	oa.credited[c.LeaseID] = t
+}
+
+// unapplied is what the object credited to the lease beyond what the
+// isolate says it applied (never negative: the object forgets its credits
+// when it reloads, and then returns nothing extra).
+func (oa *objAccount) unapplied(x leaseReturnJSON) account.Unused {
+	t, ok := oa.credited[x.LeaseID]
+	if !ok {
+		return account.Unused{Money: decimal.Zero}
+	}
+	am := decimal.Zero
+	if x.CreditedMoney != "" {
+		am = decimal.RequireFromString(x.CreditedMoney) // checked by unused
+	}
+	return account.Unused{BundleSeconds: max(t.BundleSeconds-x.CreditedBundle, 0), Money: decimal.Max(t.Money.Sub(am), decimal.Zero)}
 }
 
 func (o *Object) lease(w web.ResponseWriter, r *web.Request) error {
@@ -109,8 +148,9 @@ func (o *Object) lease(w web.ResponseWriter, r *web.Request) error {
 	// current second is then never before its lease.
 	now := o.cfg.Now().UTC().Truncate(time.Second)
 	out := leaseResponse{Returned: []string{}}
-	err = o.withLedger(r, func(l *account.Ledger) (bool, error) {
-		returned, err := q.apply(l, unused)
+	err = o.withState(r, func(oa *objAccount) (bool, error) {
+		l := oa.ledger
+		returned, err := q.apply(oa, unused)
 		if err != nil {
 			return len(returned) > 0, err
 		}
@@ -151,7 +191,10 @@ func (q *leaseRequest) unused() ([]account.Unused, error) {
 
 // apply makes the returns, all or nothing: each is checked against the
 // ledger before any is made. It returns the ids of the leases it closed.
-func (q *leaseRequest) apply(l *account.Ledger, unused []account.Unused) ([]string, error) {
+// To what the isolate returns it adds the credits the isolate did not
+// apply (within what the lease holds).
+func (q *leaseRequest) apply(oa *objAccount, unused []account.Unused) ([]string, error) {
+	l := oa.ledger
 	returned := []string{}
 	open := map[string]account.LeaseInfo{}
 	for _, li := range l.Leases() {
@@ -172,12 +215,17 @@ func (q *leaseRequest) apply(l *account.Ledger, unused []account.Unused) ([]stri
 		}
 	}
 	for i, x := range q.Returns {
-		if _, ok := open[x.LeaseID]; !ok {
+		li, ok := open[x.LeaseID]
+		if !ok {
 			continue
 		}
-		if err := l.Return(x.LeaseID, unused[i]); err != nil {
+		u, extra := unused[i], oa.unapplied(x)
+		u.BundleSeconds = min(u.BundleSeconds+extra.BundleSeconds, li.BundleSeconds)
+		u.Money = decimal.Min(u.Money.Add(extra.Money), li.Money)
+		if err := l.Return(x.LeaseID, u); err != nil {
 			return returned, core.Errorf(core.Internal, "returning lease %q after checking it: %v", x.LeaseID, err)
 		}
+		delete(oa.credited, x.LeaseID)
 		returned = append(returned, x.LeaseID)
 	}
 	return returned, nil

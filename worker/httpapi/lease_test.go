@@ -304,27 +304,30 @@ func TestLeaseRoutesBadBodies(t *testing.T) {
 	}
 }
 
-// TestPortalWriteDropsLease: after a portal write the isolate stops using
-// its lease (its copy of the account is stale) and returns it with the
-// next lease request.
+// TestLeaseDropReturnsWithNextGrant: a lease the isolate drops (a portal
+// write made its copy of the account stale) is returned with the next
+// lease request, including a credit a CDR gave it after the drop.
 func TestLeaseDropReturnsWithNextGrant(t *testing.T) {
 	cf := newLeaseFixture(t, account.LeasePolicy{})
 	start := cf.now.Format(time.RFC3339)
 	q := AuthorizeRequest{CallID: "d1", User: "bob", Dialled: "020 7946 0000", Start: start}
 	cf.authorizeServed(t, q)
+	first := cf.state(t, "acme").Leases[0]
 	cf.srv.leases.drop("acme")
+	// The CDR credits the (still open) lease; the isolate no longer holds it.
+	if r := cf.settle(t, q, 61); r.BundleMinutes != 2 {
+		t.Fatalf("d1: %+v", r)
+	}
 	q.CallID = "d2"
 	if _, by := cf.authorizeServed(t, q); by != "object" {
 		t.Errorf("after the drop the call was served by %s", by)
 	}
 	s := cf.state(t, "acme")
-	open := 0
-	for _, l := range s.Leases {
-		if l.Open {
-			open++
-		}
+	if len(s.Leases) != 1 || s.Leases[0].ID == first.ID {
+		t.Fatalf("leases %+v: the dropped lease (with its credit) was not returned", s.Leases)
 	}
-	if open != 1 {
-		t.Errorf("leases %+v: want the dropped one returned (closed, holding d1) and one open", s.Leases)
+	// What is held is the new lease only: the credit came back.
+	if s.HeldMinutes != int(s.Leases[0].BundleSeconds/60) || s.BundleMinutes != 2 {
+		t.Errorf("state %+v", s)
 	}
 }

@@ -55,6 +55,10 @@ type objAccount struct {
 	mu         sync.Mutex
 	activation string
 	ledger     *account.Ledger // the account and the quota leased out of it
+	// credited is what the CDRs settled since ledger was loaded credited to
+	// each open lease (lease_object.go), to reconcile with what the isolate
+	// applied when the lease is returned.
+	credited map[string]account.Unused
 }
 
 // NewObject returns the Durable Object handler.
@@ -101,6 +105,12 @@ func (o *Object) with(r *web.Request, f func(a *account.Account) (bool, error)) 
 
 // withLedger is with for operations on the leases too.
 func (o *Object) withLedger(r *web.Request, f func(l *account.Ledger) (bool, error)) error {
+	return o.withState(r, func(oa *objAccount) (bool, error) { return f(oa.ledger) })
+}
+
+// withState is with for operations that need the object's in-memory state
+// besides the ledger.
+func (o *Object) withState(r *web.Request, f func(oa *objAccount) (bool, error)) error {
 	tenant := r.URL.Query().Get("tenant")
 	if tenant == "" {
 		return core.Errorf(core.Invalid, "object request without tenant")
@@ -122,9 +132,9 @@ func (o *Object) withLedger(r *web.Request, f func(l *account.Ledger) (bool, err
 		if err != nil {
 			return err
 		}
-		oa.ledger, oa.activation = l, act
+		oa.ledger, oa.activation, oa.credited = l, act, map[string]account.Unused{}
 	}
-	changed, err := f(oa.ledger)
+	changed, err := f(oa)
 	if changed {
 		if perr := o.persist(ctx, store, oa.ledger); perr != nil {
 			oa.ledger = nil // reload the last persisted state next time
@@ -234,7 +244,8 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 	}
 	now := o.cfg.Now().UTC()
 	out := objectCDRBatchResponse{CDRBatchResponse: CDRBatchResponse{Results: make([]RatingJSON, len(b.CDRs))}}
-	err = o.withLedger(r, func(l *account.Ledger) (bool, error) {
+	err = o.withState(r, func(oa *objAccount) (bool, error) {
+		l := oa.ledger
 		a, v0 := l.Account(), l.Version()
 		st := a.Settings()
 		loc := st.Location
@@ -276,6 +287,7 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 			if !credit.IsZero() {
 				out.Credits = append(out.Credits, creditJSON{CallID: c.CallID, LeaseID: credit.LeaseID,
 					BundleSeconds: credit.BundleSeconds, Money: credit.Money.String()})
+				oa.credit(credit)
 			}
 			*res = RatingJSON{CallID: c.CallID, Cover: rt.Cover.String(), Reason: string(rt.Reason), Seconds: rt.Seconds,
 				BundleMinutes: rt.BundleMinutes, PAYGSeconds: rt.PAYGSeconds, Cost: rt.Cost.String(), Currency: currency,
@@ -341,14 +353,18 @@ func (o *Object) expire(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	var out ExpireResponse
-	err = o.withLedger(r, func(l *account.Ledger) (bool, error) {
-		returned, err := q.apply(l, unused)
+	err = o.withState(r, func(oa *objAccount) (bool, error) {
+		l := oa.ledger
+		returned, err := q.apply(oa, unused)
 		if err != nil {
 			return len(returned) > 0, err
 		}
 		before := l.Account().Reservations()
 		now := o.cfg.Now()
 		out.Leases = l.Expire(now)
+		for _, id := range out.Leases {
+			delete(oa.credited, id)
+		}
 		left := map[string]bool{}
 		for _, res := range l.Account().Reservations() {
 			left[res.CallID] = true

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core/account"
@@ -28,11 +29,18 @@ func main() {
 		operator = v.String()
 	}
 	// Quota leases last TOLLGATE_LEASE_TTL (a Go duration; default
-	// account.DefaultLeaseTTL): the tests shorten it to see leases expire.
+	// account.DefaultLeaseTTL; the tests shorten it to see leases expire)
+	// and are sized for TOLLGATE_LEASE_ISOLATES isolates serving one
+	// account at once (default 4: a lease is a quarter of what is free).
 	var lease account.LeasePolicy
 	if v := env.Get("TOLLGATE_LEASE_TTL"); v.Truthy() {
 		if d, err := time.ParseDuration(v.String()); err == nil && d > 0 {
 			lease.TTL = d
+		}
+	}
+	if v := env.Get("TOLLGATE_LEASE_ISOLATES"); v.Truthy() {
+		if n, err := strconv.Atoi(v.String()); err == nil && n > 0 {
+			lease.Isolates = n
 		}
 	}
 	api := httpapi.New(httpapi.Config{Blobs: kv, Keys: db, Tenants: db, Decks: decks, Accounts: accounts, Catalog: account.DemoCatalog(),

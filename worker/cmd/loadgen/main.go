@@ -44,7 +44,7 @@ func main() {
 	var (
 		target   = flag.String("url", "", "URL to load (loopback only)")
 		method   = flag.String("method", "GET", "HTTP method")
-		body     = flag.String("body", "", "request body; {{n}} is replaced by a per-request counter")
+		body     = flag.String("body", "", "request body; {{n}} is replaced by a per-request counter, {{now}} by the time it is sent (RFC 3339, UTC)")
 		name     = flag.String("name", "", "label printed with the result")
 		c        = flag.Int("c", 1, "concurrency")
 		n        = flag.Int("n", 2000, "maximum number of requests")
@@ -52,7 +52,7 @@ func main() {
 		warmup   = flag.Int("warmup", 50, "requests sent before measuring")
 		countHdr = flag.String("count-header", "", "count the values of this response header")
 		thenURL  = flag.String("then-url", "", "a POST sent after each request (not timed), e.g. to settle it")
-		thenBody = flag.String("then-body", "", "body of the -then-url request; {{n}} as in -body")
+		thenBody = flag.String("then-body", "", "body of the -then-url request; {{n}} and {{now}} as in -body")
 		headers  headerFlags
 	)
 	flag.Var(&headers, "H", "request header 'Name: value' (repeatable)")
@@ -78,8 +78,10 @@ func main() {
 	noteErr := func(s string) { firstErr.CompareAndSwap(nil, s) }
 	do := func() (time.Duration, bool) {
 		n := strconv.FormatInt(counter.Add(1), 10)
+		now := time.Now().UTC().Format(time.RFC3339) // the same in -then-body
 		send := func(method, target, body string) (*http.Response, error) {
-			req, _ := http.NewRequest(method, target, strings.NewReader(strings.ReplaceAll(body, "{{n}}", n)))
+			body = strings.ReplaceAll(strings.ReplaceAll(body, "{{n}}", n), "{{now}}", now)
+			req, _ := http.NewRequest(method, target, strings.NewReader(body))
 			for _, h := range headers {
 				k, v, _ := strings.Cut(h, ":")
 				req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
