@@ -267,6 +267,10 @@ func TestLookupAllocs(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("MaxSeconds: %v allocations", allocs)
 	}
+	allocs = testing.AllocsPerRun(100, func() { _, _ = tr.PriceUnits(10800) })
+	if allocs != 0 {
+		t.Errorf("PriceUnits: %v allocations", allocs)
+	}
 }
 
 func FuzzLookup(f *testing.F) {

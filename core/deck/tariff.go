@@ -270,11 +270,15 @@ func (f *fixedTariff) price(d uint64) u128 {
 // Price returns the cost of a call lasting seconds, rounded with
 // core.RoundCall; see Tariff for the formula. A call of 0 seconds (or a
 // negative duration) costs 0. Price is closed-form: its cost does not depend
-// on the duration. The price of a tariff that fails Validate is computed by
-// the slow per-increment definition with increments below 1 read as 1.
+// on the duration. It is PriceUnits as a decimal (which allocates); the price
+// of a tariff that fails Validate is computed by the slow per-increment
+// definition with increments below 1 read as 1.
 func (t Tariff) Price(seconds int) decimal.Decimal {
 	if seconds <= 0 {
 		return decimal.Zero
+	}
+	if u, ok := t.PriceUnits(seconds); ok {
+		return decimal.New(u, -core.CallPlaces)
 	}
 	f := t.fixed
 	if f == nil {
@@ -283,15 +287,39 @@ func (t Tariff) Price(seconds int) decimal.Decimal {
 			return priceSlow(t, seconds)
 		}
 	}
-	q := f.price(uint64(seconds))
-	if q.hi == 0 && q.lo <= math.MaxInt64 {
-		return decimal.New(int64(q.lo), -core.CallPlaces)
-	}
 	// More than 9.2e14 currency units: exact, via big.Int (allocates).
+	q := f.price(uint64(seconds))
 	v := new(big.Int).SetUint64(q.hi)
 	v.Lsh(v, 64)
 	v.Or(v, new(big.Int).SetUint64(q.lo))
 	return decimal.NewFromBigInt(v, -core.CallPlaces)
+}
+
+// PriceUnits returns the price of a call lasting seconds as a whole number
+// of 10^-core.CallPlaces currency units, the fixed-point figure Price is
+// built on: Price(seconds) equals decimal.New(units, -core.CallPlaces). It
+// does not allocate for a tariff built by NewTariff, ParseCSV, NewIndex or
+// DecodeSnapshot (a literal Tariff is compiled on each call). ok is false,
+// and Price has the answer, for a tariff that fails Validate and for a price
+// beyond an int64 of units (over 9.2 × 10^14 currency units, which only
+// absurd durations reach: about 9 × 10^10 minutes at MaxPrice).
+// A call of 0 seconds or less costs 0 units, whatever the tariff.
+func (t Tariff) PriceUnits(seconds int) (units int64, ok bool) {
+	if seconds <= 0 {
+		return 0, true
+	}
+	f := t.fixed
+	if f == nil {
+		var err error
+		if f, err = compile(t); err != nil {
+			return 0, false
+		}
+	}
+	q := f.price(uint64(seconds))
+	if q.hi != 0 || q.lo > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(q.lo), true
 }
 
 var sixty = decimal.New(60, 0)

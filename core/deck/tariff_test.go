@@ -97,6 +97,60 @@ func TestPriceHugeDurations(t *testing.T) {
 	}
 }
 
+// TestPriceUnitsHuge checks where PriceUnits hands over to Price: prices
+// beyond an int64 of units.
+func TestPriceUnitsHuge(t *testing.T) {
+	tr := MustNewTariff(m("10000"), Tier{0, m("10000"), 1}) // the largest prices allowed
+	for _, tt := range []struct {
+		seconds int
+		ok      bool
+	}{{math.MaxInt32, true}, {5_500_000_000_000, true}, {5_600_000_000_000, false}, {math.MaxInt64, false}} {
+		u, ok := tr.PriceUnits(tt.seconds)
+		if ok != tt.ok || (ok && !decimal.New(u, -core.CallPlaces).Equal(tr.Price(tt.seconds))) {
+			t.Errorf("PriceUnits(%d) = %d, %v; Price %s", tt.seconds, u, ok, tr.Price(tt.seconds))
+		}
+	}
+}
+
+// FuzzPriceUnits checks PriceUnits on two-tier tariffs built from arbitrary
+// numbers, valid or not, literal and compiled, against priceSlow (the
+// obvious per-increment decimal sum): it answers for exactly the valid
+// tariffs (and for calls of 0 seconds), and then exactly.
+func FuzzPriceUnits(f *testing.F) {
+	f.Add(int64(0), uint8(0), int64(13), uint8(2), 60, 0, int64(0), uint8(0), 60, 61)
+	f.Add(int64(2), uint8(2), int64(375), uint8(4), 30, 30, int64(375), uint8(4), 6, 3600)
+	f.Add(int64(1), uint8(9), int64(99999999999999), uint8(10), 1, 60, int64(5), uint8(1), 1, 40000)
+	f.Add(int64(-1), uint8(1), int64(5), uint8(1), 0, 90, int64(5), uint8(1), 1, 100)
+	f.Fuzz(func(t *testing.T, feeC int64, feeE uint8, r1C int64, r1E uint8, inc1, span int, r2C int64, r2E uint8, inc2, seconds int) {
+		if seconds < -10 || seconds > 50000 { // the slow reference walks every increment
+			return
+		}
+		tiers := []Tier{{FromSecond: 0, PerMinute: decimal.New(r1C, -int32(r1E%24)), Increment: inc1}}
+		if span != 0 {
+			tiers = append(tiers, Tier{FromSecond: span, PerMinute: decimal.New(r2C, -int32(r2E%24)), Increment: inc2})
+		}
+		literal := Tariff{ConnectionFee: decimal.New(feeC, -int32(feeE%24)), Tiers: tiers}
+		valid := literal.Validate() == nil
+		check := func(tr Tariff) {
+			u, ok := tr.PriceUnits(seconds)
+			if ok != (valid || seconds <= 0) {
+				t.Fatalf("%s, %d s: PriceUnits ok = %v, valid = %v", tr, seconds, ok, valid)
+			}
+			if ok && !decimal.New(u, -core.CallPlaces).Equal(priceSlow(tr, seconds)) {
+				t.Fatalf("%s, %d s: PriceUnits %d, slow %s", tr, seconds, u, priceSlow(tr, seconds))
+			}
+		}
+		check(literal)
+		if valid {
+			compiled, err := NewTariff(literal.ConnectionFee, tiers...)
+			if err != nil {
+				t.Fatalf("valid tariff does not compile: %v", err)
+			}
+			check(compiled)
+		}
+	})
+}
+
 func TestValidateTariff(t *testing.T) {
 	r := m("0.1")
 	tests := []struct {
@@ -279,8 +333,12 @@ func FuzzPrice(f *testing.F) {
 		}
 		seconds %= 50000 // the slow reference walks every increment
 		got := tr.Price(seconds)
-		if want := priceSlow(tr, seconds); !got.Equal(want) {
+		want := priceSlow(tr, seconds)
+		if !got.Equal(want) {
 			t.Fatalf("tariff %s: Price(%d) = %s, slow = %s", tr, seconds, got, want)
+		}
+		if u, ok := tr.PriceUnits(seconds); !ok || !decimal.New(u, -core.CallPlaces).Equal(want) {
+			t.Fatalf("tariff %s: PriceUnits(%d) = %d, %v; slow = %s", tr, seconds, u, ok, want)
 		}
 		if seconds > 0 && tr.Price(seconds+1).LessThan(got) {
 			t.Fatalf("tariff %s: Price decreases after %d s", tr, seconds)
