@@ -181,16 +181,15 @@ func (d Decision) Quote(seconds int) Charge {
 	return c
 }
 
-// Rates finds the rate-deck row for a number: the row of the longest
-// prefix of digits in force at `at`. *deck.Index implements it.
-type Rates interface {
-	Lookup(digits string, at time.Time) (deck.Row, bool)
-}
-
-// lookup finds the row for n. It costs the one allocation of a decision:
-// the digit string, which the returned row's Prefix shares.
-func lookup(rates Rates, n e164.Number, at time.Time) (deck.Row, bool) {
-	return rates.Lookup(n.Digits(), at)
+// find looks up the deck row for n at `at` without allocating: the digits
+// are written to the stack and deck.Index.Find keeps nothing of them.
+func find(rates *deck.Index, n e164.Number, at time.Time) (deck.RowRef, bool) {
+	var buf [1 + e164.MaxDigits]byte
+	b := n.AppendTo(buf[:0])
+	if len(b) < 2 {
+		return deck.RowRef{}, false
+	}
+	return rates.Find(string(b[1:]), at)
 }
 
 // coverable reports whether packages and bundles cover a number kind:
@@ -227,16 +226,18 @@ func coverable(k deck.Kind) bool {
 // charged to: a new month starts afresh, and a call of the month before
 // is judged by that month's usage.
 //
-// Authorize does not change the account; Reserve records the call.
-func (a *Account) Authorize(rates Rates, req Request) Decision {
+// Authorize does not change the account; Reserve records the call. It does
+// not allocate: the number's digits go to deck.Index.Find from the stack,
+// and the decision's Row is built from the index without allocating.
+func (a *Account) Authorize(rates *deck.Index, req Request) Decision {
 	return a.authorize(rates, req, true)
 }
 
 // authorize is Authorize; with enforce false it classifies a call that has
 // already happened (a CDR without a reservation) instead: privileges, the
-// rate-card switch, overspend and the cap no longer deny it, and what would
-// have been denied is charged at the rate card.
-func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
+// rate-card switch, overspend and the cap no longer deny
+// it, and what would have been denied is charged at the rate card.
+func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decision {
 	if req.Dialled.NeverBlocked() {
 		r := ReasonEssential
 		if req.Dialled.Emergency {
@@ -254,28 +255,29 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 	if !req.Dialled.Number.IsValid() {
 		return Decision{Reason: DeniedInvalidNumber}
 	}
-	row, ok := lookup(rates, req.Dialled.Number, req.Start)
+	ref, ok := find(rates, req.Dialled.Number, req.Start)
 	if !ok {
 		return Decision{Reason: DeniedNoRoute}
 	}
-	d := Decision{Row: row}
-	domestic := row.Country == a.settings.Home
+	d := Decision{Row: ref.Row()}
+	country, kind := ref.Country(), ref.Kind()
+	domestic := country == a.settings.Home
 	switch {
 	case !enforce:
-	case row.Kind == deck.KindPremium && u.Privileges&Premium == 0:
+	case kind == deck.KindPremium && u.Privileges&Premium == 0:
 		d.Reason = DeniedPremium
 		return d
 	case !domestic && u.Privileges&International == 0:
 		d.Reason = DeniedPrivilege
 		return d
 	}
-	if domestic && row.Kind == deck.KindTollFree {
+	if domestic && kind == deck.KindTollFree {
 		d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonTollFree, CoverFree, NoLimit
 		return d
 	}
-	if coverable(row.Kind) {
+	if coverable(kind) {
 		for _, i := range u.pkgs {
-			if a.cat.sets[i].has(row.Country) {
+			if a.cat.sets[i].has(country) {
 				d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonPackage, CoverPackage, NoLimit
 				d.Package = a.cat.products[i].Code
 				return d
@@ -283,8 +285,9 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 		}
 	}
 	limit := a.callLimit
+	tariff := &d.Row.Tariff
 	period := a.periodOf(req.Start) // the month the call is charged to
-	if domestic && u.Plan && coverable(row.Kind) && a.poolSeconds > 0 {
+	if domestic && u.Plan && coverable(kind) && a.poolSeconds > 0 {
 		used, _ := a.used(period)
 		left := a.poolSeconds - a.heldBundle - used
 		if left >= 60 {
@@ -294,16 +297,16 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 			}
 			d.Allowed, d.Reason, d.Cover, d.BundleSeconds, d.MaxSeconds = true, ReasonBundle, CoverBundle, b, b
 			if (a.settings.Overspend || !enforce) && b < limit {
+				d.MaxSeconds = limit
 				if enforce && a.settings.Capped {
-					// Longest d with Price(d) − Price(b) ≤ avail.
-					pb, ok := priceUnits(row.Tariff, b)
-					if !ok {
-						pb = row.Tariff.Price(b).Shift(core.CallPlaces).IntPart()
+					// Longest d with Price(d) − Price(b) ≤ avail. A deck
+					// tariff always has a price in units for b ≤ the call
+					// limit; were it not so, the call stops with the bundle.
+					d.MaxSeconds = b
+					if pb, ok := tariff.PriceUnits(b); ok {
+						budget := decimal.New(a.availUnits(period)+pb, unitExp)
+						d.MaxSeconds = max(b, min(limit, tariff.MaxSeconds(budget)))
 					}
-					budget := decimal.New(a.availUnits(period)+pb, unitExp)
-					d.MaxSeconds = max(b, min(limit, row.Tariff.MaxSeconds(budget)))
-				} else {
-					d.MaxSeconds = limit
 				}
 			}
 			return d
@@ -322,7 +325,7 @@ func (a *Account) authorize(rates Rates, req Request, enforce bool) Decision {
 	}
 	d.MaxSeconds = limit
 	if enforce && a.settings.Capped {
-		d.MaxSeconds = min(limit, row.Tariff.MaxSeconds(a.avail(period)))
+		d.MaxSeconds = min(limit, tariff.MaxSeconds(a.avail(period)))
 		if d.MaxSeconds <= 0 {
 			d.MaxSeconds = 0
 			d.Reason = DeniedCapReached

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
 // Quota leasing, as Diameter credit control grants quota: the authority
@@ -266,7 +267,7 @@ func (l *Ledger) Expire(now time.Time) []string {
 // actual charge is taken from the account) and releases. It is idempotent
 // by call id like Account.RateCDR. Without lc, or when the lease is gone,
 // it is Account.RateCDR.
-func (l *Ledger) RateCDR(rates Rates, c CDR, lc *LeasedCall) (Rating, error) {
+func (l *Ledger) RateCDR(rates *deck.Index, c CDR, lc *LeasedCall) (Rating, error) {
 	a := l.a
 	if lc != nil && lc.CallID == c.CallID {
 		_, rated := a.rated[c.CallID]

@@ -3,6 +3,7 @@ package account
 import (
 	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
 // Credits: a call reserved under a lease holds its full quote (up to the
@@ -34,7 +35,7 @@ func (c Credit) IsZero() bool { return c.BundleSeconds == 0 && c.Money.IsZero() 
 // an open lease into the call's reservation and the call was charged in
 // the lease's month, the part of the hold the charge did not use goes back
 // into the lease and is returned as the Credit (zero otherwise).
-func (l *Ledger) SettleCDR(rates Rates, c CDR, lc *LeasedCall) (Rating, Credit, error) {
+func (l *Ledger) SettleCDR(rates *deck.Index, c CDR, lc *LeasedCall) (Rating, Credit, error) {
 	var r *lease
 	if lc != nil && lc.CallID == c.CallID {
 		r = l.leases[lc.LeaseID]

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
 // LeaseHolder is the isolate's side of a lease: it authorizes calls in
@@ -79,7 +80,7 @@ func (h *LeaseHolder) Unused() Unused {
 // Authorize decides a call from the lease. renew reports that the lease
 // cannot decide it (it is expired, of another month, or bounds the
 // decision): the isolate must renew the lease and ask again.
-func (h *LeaseHolder) Authorize(rates Rates, req Request) (d Decision, renew bool) {
+func (h *LeaseHolder) Authorize(rates *deck.Index, req Request) (d Decision, renew bool) {
 	v := h.view
 	d = v.authorize(rates, req, true)
 	if d.MaxSeconds == NoLimit && d.Allowed {

@@ -102,7 +102,7 @@ type ratedCall struct {
 // idempotency for the current and the previous month only (see MaxRated),
 // so an older one cannot be told from a duplicate and is refused rather
 // than risk charging it twice.
-func (a *Account) RateCDR(rates Rates, c CDR) (Rating, error) {
+func (a *Account) RateCDR(rates *deck.Index, c CDR) (Rating, error) {
 	if err := checkCallID(c.CallID); err != nil {
 		return Rating{}, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
 // ReservationGrace is how long after its latest possible end a reservation
@@ -115,7 +116,7 @@ func (a *Account) Reserve(req Request, d Decision) error {
 
 // AuthorizeAndReserve authorizes a call and, if it is allowed, reserves it.
 // For a call id already reserved it returns the decision reserved then.
-func (a *Account) AuthorizeAndReserve(rates Rates, req Request) (Decision, error) {
+func (a *Account) AuthorizeAndReserve(rates *deck.Index, req Request) (Decision, error) {
 	if r, ok := a.reservations[req.CallID]; ok {
 		return a.decisionOf(rates, r), nil
 	}
@@ -127,7 +128,7 @@ func (a *Account) AuthorizeAndReserve(rates Rates, req Request) (Decision, error
 }
 
 // decisionOf rebuilds the decision a reservation was made on.
-func (a *Account) decisionOf(rates Rates, r *reservation) Decision {
+func (a *Account) decisionOf(rates *deck.Index, r *reservation) Decision {
 	d := Decision{Allowed: true, Reason: r.Reason, Cover: r.Cover, MaxSeconds: r.MaxSeconds,
 		Package: r.Package, BundleSeconds: r.BundleSeconds}
 	if r.Digits != "" {
