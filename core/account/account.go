@@ -37,8 +37,10 @@ type Settings struct {
 	// (Workers, browsers) should import time/tzdata.
 	Location *time.Location
 	// Overspend lets calls continue at the standard rate once the pooled
-	// bundle is used up; without it, outbound calls (other than emergency
-	// and essential numbers) are blocked until the 1st.
+	// bundle is used up; without it, every outbound call other than to
+	// emergency and essential numbers (package and rate-card calls
+	// included) is blocked until the bundle resets on the 1st, and inbound
+	// calls go on. An account without a pooled bundle is not affected.
 	Overspend bool
 	// RateCard enables pay-as-you-go billing on the standard rate card for
 	// destinations no package or bundle covers.

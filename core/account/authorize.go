@@ -107,7 +107,7 @@ const (
 	DeniedNoRoute         = Reason("denied_no_route")         // the rate deck has no row for the number
 	DeniedPrivilege       = Reason("denied_privilege")        // international call by a domestic-only user
 	DeniedPremium         = Reason("denied_premium")          // premium number, premium blocked for the user
-	DeniedBundleExhausted = Reason("denied_bundle_exhausted") // bundle used up and overspend off
+	DeniedBundleExhausted = Reason("denied_bundle_exhausted") // bundle used up, overspend off: outbound blocked until the 1st
 	DeniedRateCardOff     = Reason("denied_rate_card_off")    // needs the rate card, which is off
 	DeniedCapReached      = Reason("denied_cap_reached")      // the PAYG cap leaves nothing for this call
 )
@@ -205,20 +205,30 @@ func coverable(k deck.Kind) bool {
 
 // Authorize decides whether a call may start, in this order:
 //
-//  1. emergency and essential numbers: allowed, free, no limit, in every state;
+//  1. emergency and essential numbers (e164.Dialled.NeverBlocked: GB 999,
+//     112, 111, 101, ...): allowed, free, no limit, in every state;
 //  2. inbound calls: allowed, free;
 //  3. the user must exist, the number must have a route in the deck;
 //  4. privileges: premium numbers need Premium, other countries International;
-//  5. toll-free numbers of the home country: allowed, free (no bundle minutes);
-//  6. an unlimited package of the user covering the destination country
+//  5. an account with a pooled bundle and overspend off whose bundle is used
+//     up (less than a minute left once the minutes held by calls in progress
+//     and by leases count as used) blocks every other outbound call, package,
+//     toll-free and rate-card calls included, until the bundle resets on the
+//     1st: DeniedBundleExhausted. The product rule: "If you are not set up
+//     for overspend, inbound calls will still operate as normal. Any
+//     outbound calls except to 999, 111, 112 and 101 will be blocked until
+//     the balance resets on the first of the following month.";
+//  6. toll-free numbers of the home country: allowed, free (no bundle minutes);
+//  7. an unlimited package of the user covering the destination country
 //     (US & Canada for everyone): allowed, free, no limit;
-//  7. domestic (home-country) calls of users with an activated plan draw on
+//  8. domestic (home-country) calls of users with an activated plan draw on
 //     the pooled bundle; minutes left (less those held by calls in progress)
-//     bound the call; with none left, overspend on → pay-as-you-go at the
-//     standard rate (ReasonOverspend), off → DeniedBundleExhausted; with
-//     overspend on, a call may also run past the bundle it started in;
-//  8. anything else is out of bundle: it needs the rate card (RateCard);
-//  9. pay-as-you-go calls are bounded by the cap: MaxSeconds is the longest
+//     bound the call; with none left (overspend on, as step 5 blocked the
+//     rest) the call is pay-as-you-go at the standard rate
+//     (ReasonOverspend); with overspend on, a call may also run past the
+//     bundle it started in;
+//  9. anything else is out of bundle: it needs the rate card (RateCard);
+//  10. pay-as-you-go calls are bounded by the cap: MaxSeconds is the longest
 //     duration whose price fits cap − spent − held.
 //
 // Bundle minutes used and pay-as-you-go spent are those of the calendar
@@ -235,7 +245,7 @@ func (a *Account) Authorize(rates *deck.Index, req Request) Decision {
 
 // authorize is Authorize; with enforce false it classifies a call that has
 // already happened (a CDR without a reservation) instead: privileges, the
-// rate-card switch, overspend and the cap no longer deny
+// rate-card switch, the bundle block, overspend and the cap no longer deny
 // it, and what would have been denied is charged at the rate card.
 func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decision {
 	if req.Dialled.NeverBlocked() {
@@ -271,6 +281,16 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 		d.Reason = DeniedPrivilege
 		return d
 	}
+	period := a.periodOf(req.Start) // the month the call is charged to
+	var left int64                  // bundle seconds left, less those held
+	if a.poolSeconds > 0 {
+		used, _ := a.used(period)
+		left = a.poolSeconds - a.heldBundle - used
+		if enforce && left < 60 && !a.settings.Overspend {
+			d.Reason = DeniedBundleExhausted
+			return d
+		}
+	}
 	if domestic && kind == deck.KindTollFree {
 		d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonTollFree, CoverFree, NoLimit
 		return d
@@ -286,10 +306,7 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 	}
 	limit := a.callLimit
 	tariff := &d.Row.Tariff
-	period := a.periodOf(req.Start) // the month the call is charged to
 	if domestic && u.Plan && coverable(kind) && a.poolSeconds > 0 {
-		used, _ := a.used(period)
-		left := a.poolSeconds - a.heldBundle - used
 		if left >= 60 {
 			b := int(min(left, int64(limit)))
 			if !enforce { // a call that happened uses every minute left
@@ -311,11 +328,7 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 			}
 			return d
 		}
-		if enforce && !a.settings.Overspend {
-			d.Reason = DeniedBundleExhausted
-			return d
-		}
-		d.Reason = ReasonOverspend
+		d.Reason = ReasonOverspend // overspend on (step 5 blocked the rest), or a call that happened
 	} else {
 		if enforce && !a.settings.RateCard {
 			d.Reason = DeniedRateCardOff

@@ -12,6 +12,15 @@ func TestAuthorize(t *testing.T) {
 	ix := testDeck(t)
 	type state func(t *testing.T, a *account.Account)
 	exhaust := func(t *testing.T, a *account.Account) { useBundle(t, a, ix, 300, "used") }
+	// hold: 240 minutes used, and a call in progress holds the last 60.
+	hold := func(t *testing.T, a *account.Account) {
+		useBundle(t, a, ix, 240, "used")
+		d, err := a.AuthorizeAndReserve(ix, account.Request{CallID: "held", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: november.Add(-time.Minute)})
+		must(t, err)
+		if d.Cover != account.CoverBundle || d.BundleSeconds != 3600 {
+			t.Fatalf("the held call: %+v", d)
+		}
+	}
 	spend := func(amount string) state {
 		return func(t *testing.T, a *account.Account) {
 			// carol's per-second UK calls (no plan: rate card) at 0.012/min.
@@ -77,7 +86,27 @@ func TestAuthorize(t *testing.T) {
 		{"bundle exhausted, emergency", []state{exhaust}, "bob", "999", account.Outbound, true, account.ReasonEmergency, account.CoverFree, "", account.NoLimit, 0},
 		{"bundle exhausted, 101", []state{exhaust}, "bob", "101", account.Outbound, true, account.ReasonEssential, account.CoverFree, "", account.NoLimit, 0},
 		{"bundle exhausted, inbound", []state{exhaust}, "bob", "020 7946 0000", account.Inbound, true, account.ReasonInbound, account.CoverFree, "", account.NoLimit, 0},
-		{"bundle exhausted, package still", []state{exhaust}, "alice", "+61 2 9999 9999", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-au-nz", account.NoLimit, 0},
+		// Overspend off and the bundle used up: every outbound call is
+		// blocked but the never-blocked numbers, packages and rate card
+		// included, until the 1st; inbound calls go on.
+		{"bundle exhausted, 112", []state{exhaust}, "bob", "112", account.Outbound, true, account.ReasonEmergency, account.CoverFree, "", account.NoLimit, 0},
+		{"bundle exhausted, 111", []state{exhaust}, "bob", "111", account.Outbound, true, account.ReasonEssential, account.CoverFree, "", account.NoLimit, 0},
+		{"bundle exhausted, inbound from abroad", []state{exhaust}, "alice", "+61 2 9999 9999", account.Inbound, true, account.ReasonInbound, account.CoverFree, "", account.NoLimit, 0},
+		{"bundle exhausted, package blocked", []state{exhaust}, "alice", "+61 2 9999 9999", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, US & Canada blocked", []state{exhaust}, "carol", "+1 212 555 0100", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, payg blocked", []state{exhaust}, "carol", "+61 2 9999 9999", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, payg domestic blocked", []state{exhaust}, "carol", "020 7946 0000", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, toll-free blocked", []state{exhaust}, "bob", "0800 123456", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, premium blocked anyway", []state{exhaust}, "alice", "09098 790000", account.Outbound, false, account.DeniedPremium, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, domestic-only abroad", []state{exhaust}, "bob", "+61 2 9999 9999", account.Outbound, false, account.DeniedPrivilege, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, unknown user", []state{exhaust}, "mallory", "020 7946 0000", account.Outbound, false, account.DeniedUnknownUser, account.CoverNone, "", 0, 0},
+		{"bundle exhausted, overspend on, package", []state{exhaust, settings(func(s *account.Settings) { s.Overspend = true })}, "alice", "+61 2 9999 9999", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-au-nz", account.NoLimit, 0},
+		{"bundle exhausted, overspend on, payg", []state{exhaust, settings(func(s *account.Settings) { s.Overspend = true })}, "carol", "+61 412 345 678", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 1560, 0},
+		{"bundle held by a call, package blocked", []state{hold}, "alice", "+61 2 9999 9999", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle held by a call, payg blocked", []state{hold}, "carol", "+61 2 9999 9999", account.Outbound, false, account.DeniedBundleExhausted, account.CoverNone, "", 0, 0},
+		{"bundle held by a call, 101", []state{hold}, "bob", "101", account.Outbound, true, account.ReasonEssential, account.CoverFree, "", account.NoLimit, 0},
+		{"bundle exhausted, package again on the 1st", []state{exhaust}, "alice", "+61 2 9999 9999+dec", account.Outbound, true, account.ReasonPackage, account.CoverPackage, "pkg-au-nz", account.NoLimit, 0},
+		{"bundle exhausted, payg again on the 1st", []state{exhaust}, "carol", "+61 2 9999 9999+dec", account.Outbound, true, account.ReasonPAYG, account.CoverPAYG, "", 4560, 0},
 		{"bundle exhausted, overspend on", []state{exhaust, settings(func(s *account.Settings) { s.Overspend = true })}, "bob", "020 7946 0000", account.Outbound, true, account.ReasonOverspend, account.CoverPAYG, "", 7200, 0},
 		{"bundle exhausted, overspend on, capped", []state{exhaust, settings(func(s *account.Settings) { s.Overspend, s.Cap = true, money("0.5") })}, "bob", "07700 900123", account.Outbound, true, account.ReasonOverspend, account.CoverPAYG, "", 600, 0},
 		{"bundle reset on the 1st", []state{exhaust, func(t *testing.T, a *account.Account) {}}, "bob", "020 7946 0000+dec", account.Outbound, true, account.ReasonBundle, account.CoverBundle, "", 7200, 7200},

@@ -25,6 +25,11 @@
 //     uses 2 minutes); a call may use the minutes left, so MaxSeconds is
 //     minutes left × 60. With overspend on, a call that outlasts the bundle
 //     it started with pays Price(d) − Price(bundle seconds) at the rate card.
+//   - With overspend off, once the pooled bundle is used up (less than a
+//     minute left, counting what reservations and leases hold), every
+//     outbound call but the never-blocked numbers is denied
+//     (DeniedBundleExhausted), whatever would cover it, until the bundle
+//     resets on the 1st.
 //   - Pay-as-you-go calls are rounded per call with core.RoundCall. With a
 //     cap, MaxSeconds is the longest duration whose price fits cap − spent −
 //     held, so the call cannot cost more than what is left.

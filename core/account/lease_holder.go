@@ -20,8 +20,12 @@ import (
 // renewed, and the isolate asks the authority (Ledger.Renew) and asks the
 // holder again. If even the new lease bounds the call, the authority
 // decides it itself (Account.AuthorizeAndReserve; its CDR is then rated
-// without a LeasedCall). Emergency, essential, inbound
-// and package calls never need a lease.
+// without a LeasedCall). Emergency, essential and inbound calls never need
+// a lease. Package calls need none either, except that on an account with
+// a pooled bundle and overspend off a lease with less than a minute of
+// bundle left blocks them like every other outbound call (Authorize, step
+// 5): the bundle is used up as far as the lease knows, so the holder asks to
+// renew, and a lease that is everything free decides the block itself.
 //
 // A LeaseHolder is a plain value owned by one goroutine: it is not safe for
 // concurrent use.

@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -377,4 +378,88 @@ func TestLeaseRenewSoon(t *testing.T) {
 	if _, renew := h.Authorize(ix, account.Request{CallID: "b9", User: "bob", Dialled: bob, Start: november}); !renew {
 		t.Errorf("a call the lease cannot cover fully was answered locally")
 	}
+}
+
+// TestLeaseBundleExhaustedBlocks: with overspend off, leases follow the
+// rule of Authorize: the bundle held by leases counts as used, and an
+// isolate whose lease has no bundle left (and was all that was free) blocks
+// every outbound call but the never-blocked numbers, as the authority does.
+func TestLeaseBundleExhaustedBlocks(t *testing.T) {
+	ix := testDeck(t)
+	req := func(user, number string, dir account.Direction) account.Request {
+		return account.Request{CallID: "c-" + user + number, User: user, Dialled: dial(t, number, "GB"), Direction: dir, Start: november.Add(time.Second)}
+	}
+	check := func(t *testing.T, who string, d account.Decision, want account.Reason) {
+		t.Helper()
+		if d.Reason != want || d.Allowed != !strings.HasPrefix(string(want), "denied_") {
+			t.Errorf("%s: %s (allowed %v), want %s", who, d.Reason, d.Allowed, want)
+		}
+	}
+	calls := []struct {
+		user, number string
+		dir          account.Direction
+		blocked      account.Reason // when the bundle is used up
+		open         account.Reason // when it is not
+	}{
+		{"alice", "+61 412 345 678", account.Outbound, account.DeniedBundleExhausted, account.ReasonPackage},
+		{"carol", "+1 212 555 0100", account.Outbound, account.DeniedBundleExhausted, account.ReasonPackage},
+		{"carol", "+61 2 9999 9999", account.Outbound, account.DeniedBundleExhausted, account.ReasonPAYG},
+		{"bob", "111", account.Outbound, account.ReasonEssential, account.ReasonEssential},
+		{"bob", "999", account.Outbound, account.ReasonEmergency, account.ReasonEmergency},
+		{"bob", "+61 2 9999 9999", account.Inbound, account.ReasonInbound, account.ReasonInbound},
+	}
+
+	t.Run("used up", func(t *testing.T) {
+		l := account.NewLedger(gbAccount(t, nil), account.LeasePolicy{})
+		useBundle(t, l.Account(), ix, 300, "used")
+		for _, c := range calls {
+			g := mustGrant(t, l, november)
+			if g.BundleSeconds != 0 || !g.BundleAll {
+				t.Fatalf("lease of a used-up bundle: %+v", g)
+			}
+			h, err := account.NewLeaseHolder(viewOf(t, l), g)
+			must(t, err)
+			d, renew := h.Authorize(ix, req(c.user, c.number, c.dir))
+			if renew {
+				t.Errorf("%s: the holder asks to renew a lease that was everything free", c.number)
+			}
+			check(t, "holder "+c.number, d, c.blocked)
+			check(t, "authority "+c.number, l.Account().Authorize(ix, req(c.user, c.number, c.dir)), c.blocked)
+			must(t, l.Return(g.ID, h.Unused()))
+		}
+	})
+
+	t.Run("held by another isolate's lease", func(t *testing.T) {
+		l := account.NewLedger(gbAccount(t, nil), account.LeasePolicy{Isolates: 1, MaxBundleSeconds: 18000})
+		all := mustGrant(t, l, november) // the whole bundle
+		if all.BundleSeconds != 18000 {
+			t.Fatalf("lease %+v, want the whole 300 minutes", all)
+		}
+		holder, err := account.NewLeaseHolder(viewOf(t, l), all)
+		must(t, err)
+		for _, c := range calls {
+			d, _ := holder.Authorize(ix, req(c.user, c.number, c.dir))
+			check(t, "holder of the bundle "+c.number, d, c.open)
+			// Another isolate gets a lease of nothing, which was all that
+			// was free: it decides the call itself.
+			none := mustGrant(t, l, november)
+			if none.BundleSeconds != 0 || !none.BundleAll {
+				t.Fatalf("second lease: %+v", none)
+			}
+			starved, err := account.NewLeaseHolder(viewOf(t, l), none)
+			must(t, err)
+			d, renew := starved.Authorize(ix, req(c.user, c.number, c.dir))
+			check(t, "starved holder "+c.number, d, c.blocked)
+			if renew {
+				t.Errorf("%s: the starved holder asks to renew a lease that was everything free", c.number)
+			}
+			check(t, "authority "+c.number, l.Account().Authorize(ix, req(c.user, c.number, c.dir)), c.blocked)
+			must(t, l.Return(none.ID, starved.Unused()))
+		}
+		// The lease comes back unused: the bundle is free again.
+		must(t, l.Return(all.ID, holder.Unused()))
+		for _, c := range calls {
+			check(t, "authority after the return "+c.number, l.Account().Authorize(ix, req(c.user, c.number, c.dir)), c.open)
+		}
+	})
 }

@@ -1,8 +1,9 @@
 // Command demo is a small command-line tour of Tollgate's rating core: it
 // builds a demo account (DEMO catalog prices) on the default global deck
 // (DEMO rates) and prints call authorizations and CDR ratings — Australian
-// landline vs mobile, the pooled bundle, an emergency call with the bundle
-// used up and overspend off, and a call that hits the pay-as-you-go cap.
+// landline vs mobile, the pooled bundle, the outbound block with the bundle
+// used up and overspend off (emergency and essential calls still go
+// through), and, with overspend on, a call that hits the pay-as-you-go cap.
 // It is what `make run` runs until the worker exists.
 //
 //	go run ./core/cmd/demo [-deck prices.csv] [-now 2026-11-10T09:00:00Z]
@@ -154,17 +155,25 @@ func run(w io.Writer, ix *deck.Index, now time.Time) error {
 	}
 	u := a.UsageAt(now)
 	fmt.Fprintf(w, "Bundle: %d of %d minutes used.\n", u.BundleMinutes, u.BundleSize)
-	if err := section("Bundle used up, overspend off: outbound blocked except emergency and essential numbers", [][3]any{
+	if err := section("Bundle used up, overspend off: every outbound call blocked until the 1st (packages and rate card too) except emergency and essential numbers", [][3]any{
 		{"ben", "020 7946 0000", 60},
 		{"ben", "999", 180},
 		{"ben", "112", 60},
 		{"ben", "111", 60},
 		{"ben", "+44 20 7946 0000", 60},
+		{"ann", "+1 212 555 0100", 60},
+		{"ann", "+61 2 9999 9999", 60},
 	}); err != nil {
 		return err
 	}
 	u = a.UsageAt(now)
 	fmt.Fprintf(w, "PAYG spent this month: US$%s of the US$5.00 cap.\n", u.PAYG.StringFixed(4))
+	settings := a.Settings()
+	settings.Overspend = true
+	if err := a.SetSettings(settings); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nOverspend switched ON: calls go on at the standard rate, within the cap.")
 	if err := section("The cap bounds each call: the max duration is what the money left pays for (calls asked for 1 hour)", [][3]any{
 		{"ann", "+61 412 345 678", 3600},
 		{"ann", "+61 2 9999 9999", 3600},
