@@ -38,6 +38,8 @@ type DeckAdminPage struct {
 	total   int64
 	outcome deckOutcome
 	history []deckPublished // versions published from this page
+
+	ctx app.Context // the page's own, kept at mount (see PackagesPage.ctx)
 }
 
 // uploadPhase is where an upload is.
@@ -109,6 +111,7 @@ var deckUploader = browserUpload
 // OnMount marks the page interactive, checks who is signed in and shows the
 // version published now.
 func (p *DeckAdminPage) OnMount(ctx app.Context) {
+	p.ctx = ctx
 	markMounted("deck-admin")
 	loadSession(ctx, func(me *Me, err error) {
 		p.s = signedIn{checked: true, me: me, err: err}
@@ -177,6 +180,7 @@ func (p *DeckAdminPage) upload(ctx app.Context, e app.Event) {
 	}
 	file := p.file
 	p.phase, p.sent, p.total, p.outcome = uploadSending, 0, p.fileSize, deckOutcome{}
+	ctx = p.ctx
 	ctx.Async(func() {
 		progress := make(chan [2]int64, 16)
 		type result struct {
@@ -229,12 +233,12 @@ func (p *DeckAdminPage) Render() app.UI {
 	switch {
 	case !p.s.checked, p.s.err != nil, p.s.me == nil:
 		return accountFrame("deck", p.s, nil)
-	case !p.s.me.Operator:
-		return layout(path, title, lead, app.Div().ID("deck-not-allowed").Class("message info").Attr("role", "status").
-			Text("Rate decks are published by the platform operator. "+p.s.me.Tenant.Name+" uses the operator's published rates, so there is nothing to upload here."))
 	case !p.s.me.Admin():
 		return layout(path, title, lead, app.Div().ID("deck-not-allowed").Class("message info").Attr("role", "status").
 			Text("Only the operator's admins publish rate decks. You are signed in as a member: you can check rates, but not publish them."))
+	case !canPublishDecks(p.s.me):
+		return layout(path, title, lead, app.Div().ID("deck-not-allowed").Class("message info").Attr("role", "status").
+			Text("Rate decks are published by the platform operator. "+p.s.me.Tenant.Name+" uses the operator's published rates, so there is nothing to upload here."))
 	}
 	busy := p.phase == uploadSending || p.phase == uploadChecking
 	return layout(path, title, lead,

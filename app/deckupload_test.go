@@ -3,6 +3,8 @@ package portal
 import (
 	"strings"
 	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 func TestReadDeckAnswer(t *testing.T) {
@@ -78,5 +80,62 @@ func TestByteWords(t *testing.T) {
 		if got := byteWords(n); got != want {
 			t.Errorf("byteWords(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestDeckAdminPageByRole(t *testing.T) {
+	operatorAdmin := admin()
+	operatorAdmin.Operator = true
+	otherAdmin := admin()
+	otherAdmin.Tenant.Name = "Globex Inc"
+	for _, tc := range []struct {
+		me   *Me
+		want []string
+		not  []string
+	}{
+		{member(), []string{`id="deck-not-allowed"`, "admins publish rate decks"}, []string{`id="deck-file"`}},
+		{otherAdmin, []string{`id="deck-not-allowed"`, "Globex Inc uses the operator"}, []string{`id="deck-file"`}},
+		{operatorAdmin, []string{`<label for="deck-file">CSV file</label>`, `<label for="deck-version">Version name (optional)</label>`, `id="deck-upload"`}, []string{"deck-not-allowed"}},
+	} {
+		p := &DeckAdminPage{}
+		render(t, p)
+		p.s = signedIn{checked: true, me: tc.me}
+		html := app.HTMLString(p.Render())
+		for _, w := range tc.want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%+v: misses %q", tc.me.User, w)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(html, w) {
+				t.Errorf("%+v: has %q", tc.me.User, w)
+			}
+		}
+	}
+}
+
+func TestDeckUploadOutcomeShown(t *testing.T) {
+	me := admin()
+	me.Operator = true
+	p := &DeckAdminPage{}
+	render(t, p)
+	p.s, p.fileName = signedIn{checked: true, me: me}, "deck.csv"
+	p.phase, p.sent, p.total = uploadDone, 900, 900
+	p.outcome = readDeckAnswer(apiResponse{400, []byte(`{"error":{"message":"the deck has 2 problem(s); nothing was published"},"errors":[{"line":3,"prefix":"6x","field":"prefix","message":"prefix must be 1-15 digits"}],"omitted":1}`)})
+	html := app.HTMLString(p.Render())
+	for _, w := range []string{"Nothing was published: the deck has 2 problems.", `<th scope="row" class="num">3</th>`, "prefix must be 1-15 digits", "…and 1 more problem not listed."} {
+		if !strings.Contains(html, w) {
+			t.Errorf("problems: misses %q in %s", w, html)
+		}
+	}
+	p.outcome = readDeckAnswer(apiResponse{201, []byte(`{"version":"v2","rows":1234,"currency":"USD","previous":"v1"}`)})
+	html = app.HTMLString(p.Render())
+	if !strings.Contains(html, "Published version v2: 1234 rows, prices in USD.") || !strings.Contains(html, "The previous version, v1, stays readable.") {
+		t.Errorf("published: %s", html)
+	}
+	p.phase, p.sent = uploadSending, 450
+	html = app.HTMLString(p.Render())
+	if !strings.Contains(html, `<progress`) || !strings.Contains(html, `value="50"`) || !strings.Contains(html, "Uploading deck.csv: 50%") {
+		t.Errorf("progress: %s", html)
 	}
 }

@@ -62,10 +62,12 @@ func Handler(b Build) *app.Handler {
 // across app versions, so that rates can be checked offline.
 const dataCacheName = "tollgate-data"
 
-// ServiceWorkerJS returns go-app's service worker with two changes: the deck
-// snapshot is fetched network-first and kept in a cache that survives app
-// updates (fresh rates online, the last known rates offline), and it is
-// fetched once at install so that the first offline visit already has it.
+// ServiceWorkerJS returns go-app's service worker with three changes: the
+// deck snapshot is fetched network-first and kept in a cache that survives
+// app updates (fresh rates online, the last known rates offline), and it is
+// fetched once at install so that the first offline visit already has it;
+// the rest of the API (/v1/, and any request but a GET) is left to the
+// browser, so that uploads report their progress.
 func ServiceWorkerJS() string {
 	s := app.DefaultAppWorkerJS
 	edits := []struct{ old, new string }{
@@ -99,6 +101,11 @@ const deckPath = "` + DeckPath + `";`,
   const url = new URL(event.request.url);
   if (event.request.method === "GET" && url.origin === self.location.origin && url.pathname === deckPath) {
     event.respondWith(networkFirst(event.request));
+    return;
+  }
+  if (event.request.method !== "GET" || (url.origin === self.location.origin && url.pathname.startsWith("/v1/"))) {
+    // The API goes straight to the network: nothing of it is cached, and
+    // an upload through the worker would report no progress to the page.
     return;
   }
   event.respondWith(fetchWithCache(event.request));

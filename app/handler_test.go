@@ -20,6 +20,7 @@ func TestServiceWorkerKeepsDeckOffline(t *testing.T) {
 		`await data.add(deckPath);`,
 		`key !== cacheName && key !== dataCacheName`,
 		`{{.ResourcesToCache}}`, // still a go-app template
+		`event.request.method !== "GET" || (url.origin === self.location.origin && url.pathname.startsWith("/v1/"))`, // API and uploads bypass it
 	} {
 		if !strings.Contains(js, want) {
 			t.Errorf("service worker lacks %q", want)
