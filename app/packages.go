@@ -41,10 +41,17 @@ type PackagesPage struct {
 	idemKey  string
 
 	bulk bulkState // the selected users' change
+
+	// ctx is the page's own context, kept at mount: work that outlives the
+	// element that started it (the editor's button, gone once applied)
+	// reports through it, since go-app drops a Dispatch whose source
+	// element is no longer mounted.
+	ctx app.Context
 }
 
 // OnMount marks the page interactive and loads the session and the data.
 func (p *PackagesPage) OnMount(ctx app.Context) {
+	p.ctx = ctx
 	markMounted("packages")
 	loadSession(ctx, func(me *Me, err error) {
 		p.s = signedIn{checked: true, me: me, err: err}
@@ -227,7 +234,7 @@ func (p *PackagesPage) apply(ctx app.Context, e app.Event) {
 			// once the write has settled: a read right after it may still
 			// see the state before.
 			p.snap = nil
-			ctx.After(time.Second, p.load)
+			p.ctx.After(time.Second, p.load)
 		})
 	})
 }
@@ -269,14 +276,15 @@ func (p *PackagesPage) content() app.UI {
 		app.Section().Class("panel").Aria("labelledby", "held-title").Body(
 			app.H2().ID("held-title").Text("Who has what"),
 			app.P().Class("hint").Text("Every user has unlimited US & Canada calling included. Regional and Global packages are billed per user per month."),
+			app.If(admin, func() app.UI {
+				return app.Div().Class("check select-all").Body(
+					app.Input().Type("checkbox").ID("select-all").Checked(p.allSelected()).OnChange(p.selectAll),
+					app.Label().For("select-all").Text("Select every user"),
+				)
+			}),
 			app.Div().Class("table-wrap").Body(
 				app.Table().ID("held").Class("data stack").Body(
 					app.THead().Body(app.Tr().Body(
-						app.If(admin, func() app.UI {
-							return app.Th().Scope("col").Class("select").Body(
-								app.Input().Type("checkbox").ID("select-all").Checked(p.allSelected()).
-									Aria("label", "Select every user").OnChange(p.selectAll))
-						}),
 						app.Th().Scope("col").Text("User"),
 						app.Th().Scope("col").Text("Packages"),
 						app.Th().Scope("col").Class("num").Text("Per month"),
@@ -313,12 +321,17 @@ func (p *PackagesPage) renderHeldRow(h heldPackages, admin bool) app.UI {
 		}
 	}
 	total := formatMoney(amount, p.currency())
+	name := app.Th().Scope("row").Text(p.userName(h.User))
+	if admin {
+		// The name labels the user's checkbox: ticking it selects the user
+		// for a change of several users at once.
+		name = app.Th().Scope("row").Body(app.Span().Class("check").Body(
+			app.Input().Type("checkbox").ID("select-"+h.User).Checked(p.bulk.selected[h.User]).OnChange(p.selectUser(h.User)),
+			app.Label().For("select-"+h.User).Text(p.userName(h.User)),
+		))
+	}
 	return app.Tr().ID("held-"+h.User).Body(
-		app.If(admin, func() app.UI {
-			return app.Td().Class("select").Body(app.Input().Type("checkbox").ID("select-"+h.User).Checked(p.bulk.selected[h.User]).
-				Aria("label", "Select "+p.userName(h.User)).OnChange(p.selectUser(h.User)))
-		}),
-		app.Th().Scope("row").Text(p.userName(h.User)),
+		name,
 		app.Td().Class("packages").DataSet("label", "Packages").Body(app.Range(names).Slice(func(i int) app.UI {
 			return app.Span().Class("chip").Text(names[i])
 		})),
@@ -388,7 +401,7 @@ func quoteView(prefix string, q, server *billing.Quote, checkErr error, cur stri
 		app.P().ID(id("quote-days")).Text(fmt.Sprintf("%d unused days of this %d-day cycle are credited for what you remove; what you add is charged for the same remaining days.",
 			q.UnusedDays, q.CycleDays)),
 		app.Div().Class("table-wrap").Body(
-			app.Table().Class("data").ID(id("quote-lines")).Body(
+			app.Table().Class("data stack").ID(id("quote-lines")).Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Scope("col").Text("Item"),
 					app.Th().Scope("col").Class("num").Text("Monthly price"),
@@ -398,10 +411,10 @@ func quoteView(prefix string, q, server *billing.Quote, checkErr error, cur stri
 				app.TBody().Body(app.Range(q.Lines).Slice(func(i int) app.UI {
 					l := q.Lines[i]
 					return app.Tr().Body(
-						app.Td().Text(lineKindWords(l.Kind)+": "+l.Description),
-						app.Td().Class("num").Text(formatMoney(l.UnitPrice, cur)),
-						app.Td().Class("num").Text(fmt.Sprintf("%d of %d", l.Days, l.CycleDays)),
-						app.Td().Class("num").Text(formatMoney(l.Amount, cur)),
+						app.Th().Scope("row").Text(lineKindWords(l.Kind)+": "+l.Description),
+						app.Td().Class("num").DataSet("label", "Monthly price").Text(formatMoney(l.UnitPrice, cur)),
+						app.Td().Class("num").DataSet("label", "Days").Text(fmt.Sprintf("%d of %d", l.Days, l.CycleDays)),
+						app.Td().Class("num").DataSet("label", "Amount").Text(formatMoney(l.Amount, cur)),
 					)
 				})),
 			),

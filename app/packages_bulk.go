@@ -229,8 +229,8 @@ func (p *PackagesPage) bulkApply(ctx app.Context, e app.Event) {
 			}
 			p.bulk = bulkState{}
 			p.snap = nil
-			ctx.After(time.Second, p.load)
-			focusAfterRender(ctx, "apply-result")
+			p.ctx.After(time.Second, p.load) // the button that started this is gone
+			focusAfterRender(p.ctx, "apply-result")
 		})
 	})
 }

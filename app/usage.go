@@ -24,6 +24,8 @@ type UsagePage struct {
 	acct    accountResponse
 	invs    []invoiceSummary
 
+	ctx app.Context // the page's own, kept at mount (see PackagesPage.ctx)
+
 	invID   string // invoice shown
 	inv     *invoiceResponse
 	invBusy bool
@@ -32,6 +34,7 @@ type UsagePage struct {
 
 // OnMount marks the page interactive and loads the session and the usage.
 func (p *UsagePage) OnMount(ctx app.Context) {
+	p.ctx = ctx
 	markMounted("usage")
 	loadSession(ctx, func(me *Me, err error) {
 		p.s = signedIn{checked: true, me: me, err: err}
@@ -94,10 +97,13 @@ func (p *UsagePage) onMonth(ctx app.Context, e app.Event) {
 func (p *UsagePage) showInvoice(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		p.invID, p.inv, p.invErr, p.invBusy = id, nil, nil, true
-		ctx.Async(func() {
+		// The page's context: "Try again" is gone once pressed, and go-app
+		// drops what is dispatched from an element no longer there.
+		pc := p.ctx
+		pc.Async(func() {
 			var inv invoiceResponse
 			err := callAPI("GET", "/v1/invoices/"+id, nil, &inv, nil)
-			ctx.Dispatch(func(ctx app.Context) {
+			pc.Dispatch(func(ctx app.Context) {
 				if p.invID != id {
 					return
 				}
