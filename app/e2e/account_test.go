@@ -205,6 +205,9 @@ func TestAccountMember(t *testing.T) {
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[id^=change-]").length`)); n != 0 {
 		t.Errorf("a member sees %d package change buttons", n)
 	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[id^=select-], #bulk-editor, #bulk-action").length`)); n != 0 {
+		t.Errorf("a member can select users for a package change (%d controls)", n)
+	}
 	screenshot(t, ctx, "account-packages-member")
 	body := `{"users":[{"user":"bob","packages":["pkg-global"]}]}`
 	res := fetchInPage(t, ctx, "POST", "/v1/packages/apply", body, map[string]string{"Idempotency-Key": "member-try"})
