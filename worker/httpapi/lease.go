@@ -15,13 +15,17 @@ import (
 )
 
 // Quota leases, the isolate's side (the object's is lease_object.go). The
-// isolate keeps one account.LeaseHolder per account and authorizes metered
-// calls (bundle minutes, capped pay-as-you-go money) from it in memory. It
-// asks the account's Durable Object only to grant a new lease: when it has
-// none, when the lease cannot decide a call (it bounds the call, or it
-// expired), or when its copy of the account's settings is older than
-// replicaTTL. Whatever a dropped lease still has is returned with the next
-// lease request of the account (or lapses when the lease expires, cron).
+// isolate holds leases per account (account.LeaseHolder; usually one, a
+// few after concurrent renewals) and authorizes metered calls (bundle
+// minutes, capped pay-as-you-go money) from them in memory. It asks the
+// account's Durable Object only for a new lease: when no lease it holds
+// can decide a call (none does, each bounds the call or expired, or its
+// copy of the account's settings is older than replicaTTL). A renewal
+// returns every lease the account holds here and gets one new one, so
+// leases cut for concurrent requests are consolidated again. Leases the
+// isolate lets go of otherwise (portal writes, the pool is full) are
+// returned with the account's next lease request, or by the cron once
+// they expired.
 //
 // The calls reserved under a lease are remembered until their CDR comes
 // through this isolate, which sends their terms (account.LeasedCall) with
@@ -33,16 +37,17 @@ import (
 // expires.
 //
 // Concurrency (worker/glue): no lock is held across I/O. A request that
-// needs a new lease takes the holder out of its slot (so no other request
-// consumes a lease being returned), asks the object, and installs the new
-// holder; requests meanwhile ask for their own lease. If two come back, the
-// second is returned with the slot's next lease request.
+// needs a new lease takes the leases out of the slot (so no other request
+// consumes a lease being returned), asks the object, and adds the new one;
+// requests meanwhile ask for their own lease.
 
 const (
 	// maxLeaseSlots bounds the accounts an isolate holds leases for.
 	maxLeaseSlots = 1000
 	// maxLeasedCalls bounds the calls remembered per account.
 	maxLeasedCalls = 10000
+	// maxHeldLeases bounds the leases held per account.
+	maxHeldLeases = 8
 )
 
 // leaseTable is the isolate's leases, by tenant.
@@ -51,14 +56,30 @@ type leaseTable struct {
 	m  map[string]*leaseSlot
 }
 
-// leaseSlot is one account's lease in this isolate.
+// leaseSlot is one account's leases in this isolate.
 type leaseSlot struct {
 	mu      sync.Mutex
-	h       *account.LeaseHolder // nil: none, or being renewed
-	viewAt  time.Time            // when h's copy of the account was read
-	applied account.Unused       // the credits applied to h's lease
+	held    []*heldLease // empty: none, or being renewed
 	calls   map[string]leasedEntry
 	returns []leaseReturnJSON // dropped leases, to return with the next lease request
+}
+
+// heldLease is a lease the isolate holds.
+type heldLease struct {
+	h       *account.LeaseHolder
+	viewAt  time.Time      // when h's copy of the account was read
+	applied account.Unused // the credits applied to it
+}
+
+func newHeldLease(h *account.LeaseHolder, viewAt time.Time) *heldLease {
+	return &heldLease{h: h, viewAt: viewAt, applied: account.Unused{Money: decimal.Zero}}
+}
+
+// release is the return of what e still has.
+func (e *heldLease) release() leaseReturnJSON {
+	u := e.h.Unused()
+	return leaseReturnJSON{LeaseID: e.h.Lease().ID, BundleSeconds: u.BundleSeconds, Money: u.Money.String(),
+		CreditedBundle: e.applied.BundleSeconds, CreditedMoney: e.applied.Money.String()}
 }
 
 // leasedEntry is a call reserved under a lease here: its terms for the
@@ -84,14 +105,15 @@ func (t *leaseTable) slot(tenant string, create bool) *leaseSlot {
 				break
 			}
 		}
-		s = &leaseSlot{calls: map[string]leasedEntry{}, applied: account.Unused{Money: decimal.Zero}}
+		s = &leaseSlot{calls: map[string]leasedEntry{}}
 		t.m[tenant] = s
 	}
 	return s
 }
 
-// drop forgets the tenant's lease (after a portal write: its copy of the
-// account is stale); what it has is returned with the next lease request.
+// drop forgets the tenant's leases (after a portal write: their copy of the
+// account is stale); what they have is returned with the next lease
+// request.
 func (t *leaseTable) drop(tenant string) {
 	s := t.slot(tenant, false)
 	if s == nil {
@@ -99,23 +121,15 @@ func (t *leaseTable) drop(tenant string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.takeHolder()
+	s.takeAll()
 }
 
-// takeHolder removes the holder and queues its return. Called with s.mu.
-func (s *leaseSlot) takeHolder() {
-	if s.h == nil {
-		return
+// takeAll removes the leases and queues their returns. Called with s.mu.
+func (s *leaseSlot) takeAll() {
+	for _, e := range s.held {
+		s.returns = append(s.returns, e.release())
 	}
-	u := s.h.Unused()
-	s.returns = append(s.returns, leaseReturnJSON{LeaseID: s.h.Lease().ID, BundleSeconds: u.BundleSeconds, Money: u.Money.String(),
-		CreditedBundle: s.applied.BundleSeconds, CreditedMoney: s.applied.Money.String()})
-	s.h, s.applied = nil, account.Unused{Money: decimal.Zero}
-}
-
-// install makes h the slot's lease. Called with s.mu.
-func (s *leaseSlot) install(h *account.LeaseHolder, viewAt time.Time) {
-	s.h, s.viewAt, s.applied = h, viewAt, account.Unused{Money: decimal.Zero}
+	s.held = nil
 }
 
 // remember records a call reserved under a lease, if there is room (else
@@ -135,13 +149,28 @@ func (s *leaseSlot) remember(lc account.LeasedCall, out AuthorizeResponse, now t
 	s.calls[lc.CallID] = leasedEntry{lc, out}
 }
 
-// decide answers req from the slot's lease. done: out is the answer;
+// decide answers req from the slot's leases. done: out is the answer;
 // renew: a new lease is needed; neither: the object must decide (a call
-// starting before the lease, a call id the lease cannot reserve).
+// starting before the leases, a call id a lease cannot reserve).
 // Called with s.mu.
 func (s *leaseSlot) decide(ix *deck.Index, req account.Request, d e164.Dialled, now time.Time) (out AuthorizeResponse, done, renew bool) {
-	h := s.h
-	if h == nil || now.Sub(s.viewAt) >= replicaTTL {
+	if len(s.held) == 0 {
+		return out, false, true
+	}
+	for _, e := range s.held {
+		o, ok, rn := e.decide(s, ix, req, d, now)
+		if ok {
+			return o, true, false
+		}
+		renew = renew || rn
+	}
+	return out, false, renew
+}
+
+// decide is leaseSlot.decide on one lease.
+func (e *heldLease) decide(s *leaseSlot, ix *deck.Index, req account.Request, d e164.Dialled, now time.Time) (out AuthorizeResponse, done, renew bool) {
+	h := e.h
+	if now.Sub(e.viewAt) >= replicaTTL {
 		return out, false, true
 	}
 	if req.Start.Before(h.Lease().Cut) {
@@ -211,7 +240,7 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 		slot.mu.Unlock()
 		return out, false, done
 	}
-	slot.takeHolder()
+	slot.takeAll()
 	returns := slot.returns
 	slot.returns = nil
 	slot.mu.Unlock()
@@ -226,18 +255,13 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 		slot.returns = append(slot.returns, returns...)
 		return out, true, false
 	}
-	if slot.h != nil {
-		// Another request installed a lease meanwhile: keep that one,
-		// decide this call from ours, then return ours.
-		cur, curAt, curApplied := slot.h, slot.viewAt, slot.applied
-		slot.install(h, viewAt)
-		out, done, _ = slot.decide(ix, req, d, now)
-		slot.takeHolder()
-		slot.h, slot.viewAt, slot.applied = cur, curAt, curApplied
-		return out, true, done
+	e := newHeldLease(h, viewAt)
+	out, done, _ = e.decide(slot, ix, req, d, now)
+	if len(slot.held) < maxHeldLeases {
+		slot.held = append(slot.held, e)
+	} else {
+		slot.returns = append(slot.returns, e.release())
 	}
-	slot.install(h, viewAt)
-	out, done, _ = slot.decide(ix, req, d, now)
 	return out, true, done
 }
 
@@ -326,15 +350,20 @@ func (s *Server) forwardCDRs(w web.ResponseWriter, r *web.Request, b CDRBatch) e
 		slot.mu.Lock()
 		for _, c := range out.Credits {
 			m, err := decimal.NewFromString(c.Money)
-			if err != nil || slot.h == nil {
+			if err != nil {
 				continue
 			}
-			// Refused when the lease was renewed since: the object then
-			// returns the credit with the old lease (leaseReturnJSON).
+			// A lease no longer held here (renewed or dropped since): the
+			// object returns the credit with it (leaseReturnJSON).
 			cr := account.Credit{LeaseID: c.LeaseID, BundleSeconds: c.BundleSeconds, Money: m}
-			if ok, _ := slot.h.Credit(c.CallID, cr); ok {
-				slot.applied.BundleSeconds += cr.BundleSeconds
-				slot.applied.Money = slot.applied.Money.Add(cr.Money)
+			for _, e := range slot.held {
+				if e.h.Lease().ID != c.LeaseID {
+					continue
+				}
+				if ok, _ := e.h.Credit(c.CallID, cr); ok {
+					e.applied.BundleSeconds += cr.BundleSeconds
+					e.applied.Money = e.applied.Money.Add(cr.Money)
+				}
 			}
 		}
 		for _, res := range out.Results {
@@ -370,9 +399,16 @@ func (s *Server) takeLeaseReturns() map[string][]leaseReturnJSON {
 	out := map[string][]leaseReturnJSON{}
 	for tenant, slot := range slots {
 		slot.mu.Lock()
-		if slot.h != nil && !now.Before(slot.h.Lease().Expires) {
-			slot.takeHolder()
+		kept := slot.held[:0]
+		for _, e := range slot.held {
+			if now.Before(e.h.Lease().Expires) {
+				kept = append(kept, e)
+			} else {
+				slot.returns = append(slot.returns, e.release())
+			}
 		}
+		clear(slot.held[len(kept):])
+		slot.held = kept
 		if len(slot.returns) > 0 {
 			n := min(len(slot.returns), maxLeaseReturns)
 			out[tenant] = slot.returns[len(slot.returns)-n:] // older ones lapse at expiry
