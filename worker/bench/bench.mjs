@@ -25,7 +25,6 @@ function row(r, ceiling) {
 }
 
 const wasm = readFileSync(join(build, "app.wasm"));
-if (leaseIsolates) console.log(`quota leases sized for ${leaseIsolates} isolate(s) (BENCH_LEASE_ISOLATES)`);
 console.log(`worker wasm: ${(wasm.length / 1e6).toFixed(2)} MB raw, ${(gzipSync(wasm, { level: 9 }).length / 1e6).toFixed(2)} MB gzip (target ≤ 2 MB gzip)`);
 
 const local = { host: "127.0.0.1", port: 0 };
@@ -36,6 +35,7 @@ const hello = new Miniflare({
 // default 4: a lease is a quarter of what the account has free).
 const leaseIsolates = process.env.BENCH_LEASE_ISOLATES;
 const go = new Miniflare(workerOptions({ ...local, bindings: leaseIsolates ? { TOLLGATE_LEASE_ISOLATES: leaseIsolates } : {} }));
+console.log(`quota leases sized for ${leaseIsolates || "4 (default)"} isolate(s) per account (BENCH_LEASE_ISOLATES)`);
 const wasmRule = { modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }] };
 const glues = {};
 for (const v of ["stock", "ping"]) {

@@ -245,8 +245,9 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 	slot.returns = nil
 	slot.mu.Unlock()
 
-	// No lock held from here: ask the object for a lease.
-	h, viewAt, err := s.grantLease(ctx, q.Tenant, rep.snap, returns)
+	// No lock held from here: ask the object for a lease (and to decide
+	// the call itself if the account's quota bounds it).
+	h, viewAt, decided, err := s.grantLease(ctx, q, rep.snap, returns)
 	slot.mu.Lock()
 	defer slot.mu.Unlock()
 	if err != nil {
@@ -256,7 +257,11 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 		return out, true, false
 	}
 	e := newHeldLease(h, viewAt)
-	out, done, _ = e.decide(slot, ix, req, d, now)
+	if decided != nil {
+		out, done = *decided, true
+	} else {
+		out, done, _ = e.decide(slot, ix, req, d, now)
+	}
 	if len(slot.held) < maxHeldLeases {
 		slot.held = append(slot.held, e)
 	} else {
@@ -271,42 +276,41 @@ func isQuotaDenial(r account.Reason) bool {
 	return r == account.DeniedBundleExhausted || r == account.DeniedCapReached
 }
 
-// grantLease asks the object for a lease, returning what returns lists,
-// and makes a holder of it on a fresh copy of the account (decoded from
-// snap, the replica's bytes).
-func (s *Server) grantLease(ctx context.Context, tenant string, snap []byte, returns []leaseReturnJSON) (*account.LeaseHolder, time.Time, error) {
-	path := "/lease/grant"
+// grantLease asks the object for a lease for call q, returning what
+// returns lists, and makes a holder of it on a fresh copy of the account
+// (decoded from snap, the replica's bytes). decided is the object's
+// decision on q if it made it.
+func (s *Server) grantLease(ctx context.Context, q AuthorizeRequest, snap []byte, returns []leaseReturnJSON) (h *account.LeaseHolder, at time.Time, decided *AuthorizeResponse, err error) {
 	if len(returns) > maxLeaseReturns {
 		returns = returns[len(returns)-maxLeaseReturns:] // the older ones lapse at expiry
 	}
-	body, err := json.Marshal(leaseRequest{Returns: returns})
+	body, err := json.Marshal(leaseRequest{Returns: returns, Authorize: &q})
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, at, nil, err
 	}
-	status, resp, err := s.cfg.Accounts.Call(ctx, tenant, path, body)
+	status, resp, err := s.cfg.Accounts.Call(ctx, q.Tenant, "/lease/grant", body)
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, at, nil, err
 	}
 	if status != web.StatusOK {
-		return nil, time.Time{}, objectError(status, resp)
+		return nil, at, nil, objectError(status, resp)
 	}
 	var lr leaseResponse
 	if err := json.Unmarshal(resp, &lr); err != nil || lr.Lease == nil {
-		return nil, time.Time{}, core.Errorf(core.Internal, "account object sent no lease")
+		return nil, at, nil, core.Errorf(core.Internal, "account object sent no lease")
 	}
 	l, err := lr.Lease.lease()
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, at, nil, err
 	}
 	view, err := account.DecodeSnapshot(s.cfg.Catalog, snap)
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, at, nil, err
 	}
-	h, err := account.NewLeaseHolder(view, l)
-	if err != nil {
-		return nil, time.Time{}, err
+	if h, err = account.NewLeaseHolder(view, l); err != nil {
+		return nil, at, nil, err
 	}
-	return h, s.now(), nil
+	return h, s.now(), lr.Decision, nil
 }
 
 // forwardCDRs hands a validated CDR batch to the object with the terms of

@@ -7,6 +7,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
@@ -72,13 +74,20 @@ type leaseReturnJSON struct {
 // leaseRequest is the body of the lease routes.
 type leaseRequest struct {
 	Returns []leaseReturnJSON `json:"returns"`
+	// Authorize (grant, renew) is the call the isolate needs the lease
+	// for. If the account's quota bounds it, no lease could decide it as
+	// the object would: the object decides it (AuthorizeAndReserve) before
+	// cutting the lease, and answers the decision with the lease.
+	Authorize *AuthorizeRequest `json:"authorize,omitempty"`
 }
 
-// leaseResponse answers the lease routes: the new lease (grant, renew) and
-// the leases the returns closed.
+// leaseResponse answers the lease routes: the new lease (grant, renew),
+// the leases the returns closed, and the object's decision on the call
+// the request named, if it decided it.
 type leaseResponse struct {
-	Lease    *LeaseJSON `json:"lease,omitempty"`
-	Returned []string   `json:"returned"`
+	Lease    *LeaseJSON         `json:"lease,omitempty"`
+	Returned []string           `json:"returned"`
+	Decision *AuthorizeResponse `json:"decision,omitempty"`
 }
 
 // unused checks a return's shape.
@@ -144,6 +153,12 @@ func (o *Object) lease(w web.ResponseWriter, r *web.Request) error {
 	if err != nil {
 		return err
 	}
+	var call *boundCall
+	if q.Authorize != nil && op != "/lease/return" {
+		if call, err = o.parseBoundCall(r, *q.Authorize); err != nil {
+			return err
+		}
+	}
 	// Leases are cut on whole seconds: a call whose start defaults to the
 	// current second is then never before its lease.
 	now := o.cfg.Now().UTC().Truncate(time.Second)
@@ -158,9 +173,27 @@ func (o *Object) lease(w web.ResponseWriter, r *web.Request) error {
 		if op == "/lease/return" {
 			return len(returned) > 0, nil
 		}
+		if call != nil {
+			if out.Decision, err = call.decideIfBound(l.Account()); err != nil {
+				return len(returned) > 0, err
+			}
+		}
 		g, err := l.Grant(now)
 		if err != nil {
-			return len(returned) > 0, err
+			return len(returned) > 0 || out.Decision != nil, err
+		}
+		if call != nil && out.Decision == nil && call.leaseBounds(g) {
+			// The lease is too small for the call: take it back, decide
+			// the call here, and cut the lease from what is left.
+			if err := l.Return(g.ID, account.Unused{BundleSeconds: g.BundleSeconds, Money: g.Money}); err != nil {
+				return true, core.Errorf(core.Internal, "taking back lease %q: %v", g.ID, err)
+			}
+			if out.Decision, err = call.decide(l.Account()); err != nil {
+				return true, err
+			}
+			if g, err = l.Grant(now); err != nil {
+				return true, err
+			}
 		}
 		lj := leaseJSON(g)
 		out.Lease = &lj
@@ -171,6 +204,83 @@ func (o *Object) lease(w web.ResponseWriter, r *web.Request) error {
 	}
 	respond(w, r, web.StatusOK, out)
 	return nil
+}
+
+// boundCall is the call a lease request names (leaseRequest.Authorize).
+type boundCall struct {
+	q     AuthorizeRequest
+	dir   account.Direction
+	start time.Time
+	ix    *deck.Index
+	// set by decideIfBound:
+	d      e164.Dialled
+	d0     account.Decision // the account's decision before the lease
+	parsed bool
+}
+
+func (o *Object) parseBoundCall(r *web.Request, q AuthorizeRequest) (*boundCall, error) {
+	if err := q.validate(o.cfg.Now()); err != nil {
+		return nil, err
+	}
+	dir, _ := parseDirection(q.Direction)
+	start, _ := time.Parse(time.RFC3339, q.Start)
+	ix, _, err := o.cfg.Decks.Current(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &boundCall{q: q, dir: dir, start: start, ix: ix}, nil
+}
+
+// decideIfBound decides the call (AuthorizeAndReserve) if the account's
+// free quota bounds it: bundle or budget for less than the call limit, or
+// a denial for want of either. It returns nil, and changes nothing, for a
+// call a lease may decide.
+func (c *boundCall) decideIfBound(a *account.Account) (*AuthorizeResponse, error) {
+	d, err := e164.ParseDial(c.q.Dialled, a.Settings().Home)
+	if err != nil {
+		return nil, nil // the isolate's copy parsed it; /authorize will answer
+	}
+	c.d, c.parsed = d, true
+	limit := a.Settings().CallLimit
+	if limit == 0 {
+		limit = account.DefaultCallLimit
+	}
+	c.d0 = a.Authorize(c.ix, c.req())
+	d0 := c.d0
+	bound := d0.MaxSeconds < account.NoLimit &&
+		(isQuotaDenial(d0.Reason) || d0.Allowed && (d0.MaxSeconds < limit || d0.Cover == account.CoverBundle && d0.BundleSeconds < limit))
+	if !bound {
+		return nil, nil
+	}
+	return c.decide(a)
+}
+
+func (c *boundCall) req() account.Request {
+	return account.Request{CallID: c.q.CallID, User: c.q.User, Dialled: c.d, Direction: c.dir, Start: c.start}
+}
+
+// decide is the object's decision on the call (AuthorizeAndReserve).
+func (c *boundCall) decide(a *account.Account) (*AuthorizeResponse, error) {
+	dec, err := a.AuthorizeAndReserve(c.ix, c.req())
+	if err != nil {
+		return nil, err
+	}
+	out := decisionJSON(c.q.CallID, c.d, dec, c.start, c.ix)
+	return &out, nil
+}
+
+// leaseBounds reports that lease g cannot give the call what the account
+// would (checked after decideIfBound left it to a lease): less bundle than
+// its bundle part, or less money than its maximum costs.
+func (c *boundCall) leaseBounds(g account.Lease) bool {
+	d0 := c.d0
+	if !c.parsed || !d0.Allowed || d0.MaxSeconds == account.NoLimit {
+		return false
+	}
+	if d0.Cover == account.CoverBundle && int64(d0.BundleSeconds) > g.BundleSeconds {
+		return true
+	}
+	return !g.Uncapped && d0.Quote(d0.MaxSeconds).Cost.GreaterThan(g.Money)
 }
 
 // unused checks the returns' shape.

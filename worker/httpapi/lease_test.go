@@ -331,3 +331,50 @@ func TestLeaseDropReturnsWithNextGrant(t *testing.T) {
 		t.Errorf("state %+v", s)
 	}
 }
+
+// countingObject counts the requests that reach the account objects.
+type countingObject struct {
+	next  web.Handler
+	mu    sync.Mutex
+	paths []string
+}
+
+func (c *countingObject) ServeWeb(w web.ResponseWriter, r *web.Request) {
+	c.mu.Lock()
+	c.paths = append(c.paths, r.URL.Path)
+	c.mu.Unlock()
+	c.next.ServeWeb(w, r)
+}
+
+// TestLeaseTooSmallDecidedByObject: a call the account could cover but a
+// lease could not (a full AU call costs more than a quarter of the cap) is
+// decided by the object in the same round trip as the lease grant.
+func TestLeaseTooSmallDecidedByObject(t *testing.T) {
+	cf := newLeaseFixture(t, account.LeasePolicy{})
+	counter := &countingObject{next: cf.object}
+	cf.accounts.Handler = counter
+	start := cf.now.Format(time.RFC3339)
+	q := AuthorizeRequest{CallID: "au1", User: "alice", Dialled: "+61412345678", Start: start}
+	d, by := cf.authorizeServed(t, q)
+	if !d.Allowed || d.Cover != "payg" || d.MaxSeconds == nil || *d.MaxSeconds != account.DefaultCallLimit || by != "object" {
+		t.Fatalf("%+v by %s", d, by)
+	}
+	if len(counter.paths) != 1 || counter.paths[0] != "/lease/grant" {
+		t.Errorf("object requests %v, want one lease grant", counter.paths)
+	}
+	s := cf.state(t, "acme")
+	if len(s.InProgress) != 1 || s.InProgress[0] != "au1" || len(s.Leases) != 1 {
+		t.Errorf("state %+v: want the call reserved by the object and a lease", s)
+	}
+	// The charge is the quote; the object rated its own reservation.
+	r := cf.settle(t, q, 125)
+	if r.Cost != "1.14" {
+		t.Errorf("charged %+v", r)
+	}
+	// A domestic call fits the lease (bundle): no round trip.
+	counter.paths = nil
+	q2 := AuthorizeRequest{CallID: "uk1", User: "alice", Dialled: "+442079460000", Start: start}
+	if d, by := cf.authorizeServed(t, q2); !d.Allowed || by != "isolate" || len(counter.paths) != 0 {
+		t.Errorf("%+v by %s, object requests %v", d, by, counter.paths)
+	}
+}

@@ -113,10 +113,12 @@ test("capped account: concurrent authorizations and CDRs never exceed the cap; c
   const before = await state("globex");
   assert.equal(before.payg, "0");
   const calls = Array.from({ length: 40 }, (_, i) => ({
-    call_id: "cap-" + i, user: "gina", dialled: i % 4 === 0 ? "+61412345678" : "+442079460000", start: nowStart(),
+    call_id: "cap-" + i, user: "gina", dialled: i % 10 === 0 ? "+61412345678" : "+442079460000", start: nowStart(),
   }));
   const allowed = await fire(keys.globex, calls);
-  assert.ok(allowed.length >= 5, `only ${allowed.length} allowed`);
+  // How many fit depends on the order they arrive in: a full AU call
+  // alone holds $45.60 of the $50.
+  assert.ok(allowed.length >= 2, `only ${allowed.length} allowed`);
   // Everything allowed is outstanding at once: its maxima, priced, fit the cap.
   const heldX60 = allowed.reduce((sum, { d }) => sum + quoteX60(d, d.max_seconds), 0n);
   assert.ok(heldX60 <= units("50"), `authorized ${heldX60}/600000 over the 50 cap`);
