@@ -5,12 +5,12 @@ package glue
 import (
 	"context"
 	"log"
+	"runtime"
 	"syscall/js"
+	"unsafe"
 
 	"github.com/tollgate-voice/tollgate/worker/web"
 )
-
-var uint8Array = js.Global().Get("Uint8Array")
 
 // Env returns the worker's bindings object (env.KV, env.DB, ...), which
 // worker.mjs sets before it starts the Go program. It is the same for every
@@ -44,41 +44,94 @@ func Storage(ctx context.Context) js.Value {
 }
 
 // Serve registers h with the JavaScript glue and never returns. The glue
-// (worker.mjs) must have set globalThis.__tollgate = {env, ready, answer}
-// before starting the Go program.
+// (worker.mjs) must have set globalThis.__tollgate = {env, ready, values}
+// and the wasm import tollgate.answer before starting the Go program.
 //
-// The hand-off is two buffers per event, to keep the number of JS values
-// Go touches (each one a reference with a finalizer) small: JS calls
-// serve(id, kind, request[, exec, aux]) with the request packed by
-// PackRequest's layout, and Go calls answer(id, response) with the response
-// packed as PackResponse does.
+// The hand-off avoids syscall/js on the path of a fetch event: every
+// js.Value Go touches is a reference with a finalizer, and every js.FuncOf
+// call goes through the runtime's event machinery. Instead JS calls two
+// wasm exports with plain integers: tollgate_alloc(n) returns a Go buffer
+// that JS fills with the request (PackRequest's layout) in Go's memory, and
+// tollgate_serve(id, kind, ptr, n) queues the event and lets it run until
+// it answers or waits for I/O. Go answers through the wasm import
+// tollgate.answer(id, ptr, n) with the response packed as PackResponse
+// does, which JS copies out of Go's memory before returning. Durable
+// Object, cron and queue events also carry JS values (the state, the
+// ExecutionContext): Go takes them with values(id).
 func Serve(h Handlers) {
-	api := js.Global().Get("__tollgate")
-	answer := api.Get("answer")
-	serve := js.FuncOf(func(_ js.Value, a []js.Value) any {
-		id := a[0].Int()
-		kind := Kind(a[1].Int())
-		b := a[2]
-		buf := make([]byte, b.Length())
-		js.CopyBytesToGo(buf, b)
-		ev := &eventValues{exec: js.Undefined(), aux: js.Undefined()}
-		if len(a) > 4 {
-			ev.exec, ev.aux = a[3], a[4]
-		}
-		run(job{h.pick(kind), id, buf, ev, answer})
-		return nil
-	})
-	api.Call("ready", serve)
+	handlers = h
+	api = js.Global().Get("__tollgate")
+	api.Call("ready")
 	select {}
+}
+
+var (
+	handlers Handlers
+	api      js.Value
+	// inbox holds the buffers tollgate_alloc handed to JS until
+	// tollgate_serve takes them (keyed by address: JS fills them in between
+	// the two calls, with no Go code running).
+	inbox = map[uint32][]byte{}
+)
+
+//go:wasmexport tollgate_alloc
+func alloc(n int32) uint32 {
+	if n <= 0 {
+		n = 1
+	}
+	b := make([]byte, n)
+	p := uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+	inbox[p] = b
+	return p
+}
+
+//go:wasmexport tollgate_serve
+func serve(id, kind int32, ptr uint32, n int32) {
+	buf, ok := inbox[ptr]
+	delete(inbox, ptr)
+	if !ok || int(n) > len(buf) || n < 0 {
+		buf, n = nil, 0
+	}
+	ev := &eventValues{exec: js.Undefined(), aux: js.Undefined()}
+	if Kind(kind) != KindFetch {
+		v := api.Call("values", id)
+		ev.exec, ev.aux = v.Index(0), v.Index(1)
+	}
+	waiting = true
+	run(job{handlers.pick(Kind(kind)), int(id), buf[:n], ev})
+	// Let the event run now. Goroutines on js/wasm are not preempted, so
+	// once a worker has taken the job it runs until it answers or waits
+	// for I/O, and only then does this goroutine run again and return to
+	// JS. Gosched may first run other goroutines (the scheduler takes from
+	// the global queue now and then), hence the loop.
+	for i := 0; waiting; i++ {
+		if i == 1000 {
+			log.Printf("glue: event %d not started after %d yields", id, i)
+			break
+		}
+		runtime.Gosched()
+	}
+}
+
+// waiting is set while the event tollgate_serve queued has not been taken
+// by a worker. There is one Go thread, so no lock: exports do not overlap.
+var waiting bool
+
+//go:wasmimport tollgate answer
+func jsAnswer(id int32, ptr uint32, n int32)
+
+// answer hands a packed response to JS, which copies it before returning.
+func answer(id int, out []byte) {
+	jsAnswer(int32(id), uint32(uintptr(unsafe.Pointer(unsafe.SliceData(out)))), int32(len(out)))
+	runtime.KeepAlive(out)
 }
 
 // job is one event for a worker goroutine.
 type job struct {
-	h      web.Handler
-	id     int
-	buf    []byte
-	ev     *eventValues
-	answer js.Value
+	h   web.Handler
+	id  int
+	buf []byte
+	ev  *eventValues
 }
 
 // idle holds the worker goroutines waiting for an event. Workers are kept
@@ -102,7 +155,8 @@ func run(j job) {
 
 func worker(w chan job) {
 	for j := range w {
-		dispatch(j.h, j.id, j.buf, j.ev, j.answer)
+		waiting = false
+		dispatch(j.h, j.id, j.buf, j.ev)
 		select {
 		case idle <- w:
 		default:
@@ -113,7 +167,7 @@ func worker(w chan job) {
 
 const internalBody = `{"error":{"code":"internal","message":"internal error"}}`
 
-func dispatch(h web.Handler, id int, buf []byte, ev *eventValues, answer js.Value) {
+func dispatch(h web.Handler, id int, buf []byte, ev *eventValues) {
 	w := web.NewRecorder()
 	method, rawURL := "?", "?"
 	defer func() {
@@ -124,7 +178,7 @@ func dispatch(h web.Handler, id int, buf []byte, ev *eventValues, answer js.Valu
 		} else {
 			out = PackResponse(w.Status(), FormatHeaders(w.HeaderMap), w.Body.Bytes())
 		}
-		answer.Invoke(id, bytesToJS(out))
+		answer(id, out)
 	}()
 	method, rawURL, headers, body, ok := UnpackRequest(buf)
 	if !ok {
@@ -137,10 +191,4 @@ func dispatch(h web.Handler, id int, buf []byte, ev *eventValues, answer js.Valu
 		return
 	}
 	h.ServeWeb(w, req)
-}
-
-func bytesToJS(b []byte) js.Value {
-	u := uint8Array.New(len(b))
-	js.CopyBytesToJS(u, b)
-	return u
 }

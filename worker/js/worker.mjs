@@ -10,28 +10,35 @@ import mod from "./app.wasm";
 const MAX_BODY = 8 << 20;
 const FETCH = 0, OBJECT = 1, SCHEDULED = 2, QUEUE = 3;
 
-let serve;       // Go's entry point, once the program is ready
+let exports;     // the wasm instance's exports, once the Go program is ready
 let starting;    // the start-up promise
 let nextID = 1;
 const inflight = new Map(); // id → {resolve, reject, timer} of events Go has not answered yet
+const eventValues = new Map(); // id → [exec, aux] of a non-fetch event until Go takes them
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function start(env) {
   if (starting === undefined) {
     starting = new Promise((resolve, reject) => {
+      const go = new Go();
+      let instance;
       globalThis.__tollgate = {
         env,
-        ready(fn) { serve = fn; resolve(); },
-        answer,
+        ready() { exports = instance.exports; resolve(); },
+        values(id) { const v = eventValues.get(id); eventValues.delete(id); return v; },
       };
-      const go = new Go();
-      const instance = new WebAssembly.Instance(mod, go.importObject);
+      // Go answers through this import with a pointer into its memory.
+      go.importObject.tollgate = {
+        answer(id, ptr, n) { answer(id, new Uint8Array(instance.exports.mem.buffer, ptr, n)); },
+      };
+      instance = new WebAssembly.Instance(mod, go.importObject);
       const exited = (err) => {
         // The Go program died (an unrecovered panic): fail what is in
         // flight and start afresh on the next event.
-        serve = undefined;
+        exports = undefined;
         starting = undefined;
+        eventValues.clear();
         const e = err instanceof Error ? err : new Error("Go program exited");
         for (const p of inflight.values()) { clearTimeout(p.timer); p.reject(e); }
         inflight.clear();
@@ -43,8 +50,9 @@ function start(env) {
   return starting;
 }
 
-// answer receives Go's response to event id: a 2-byte status, a 4-byte
-// header length (both little-endian), the header block, the body.
+// answer receives Go's response to event id, a view of Go's memory valid
+// only during the call: a 2-byte status, a 4-byte header length (both
+// little-endian), the header block, the body.
 function answer(id, buf) {
   const p = inflight.get(id);
   if (p === undefined) return;
@@ -53,21 +61,24 @@ function answer(id, buf) {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const status = dv.getUint16(0, true);
   const hl = dv.getUint32(2, true);
-  const body = buf.subarray(6 + hl);
-  p.resolve(new Response(body.byteLength > 0 ? body : null, {
+  const body = buf.byteLength > 6 + hl ? buf.slice(6 + hl) : null; // a copy
+  p.resolve(new Response(body, {
     status, headers: parseHeaders(dec.decode(buf.subarray(6, 6 + hl))),
   }));
 }
 
-// pack lays out a request for Go: a 4-byte little-endian length n, n bytes
-// of "method\nurl\nheaders", then the body.
-function pack(method, url, headers, body) {
+// send packs a request into a buffer in Go's memory — a 4-byte
+// little-endian length n, n bytes of "method\nurl\nheaders", then the body —
+// and hands it to Go.
+function send(id, kind, method, url, headers, body) {
   const head = enc.encode(method + "\n" + url + "\n" + headers);
-  const out = new Uint8Array(4 + head.byteLength + (body ? body.byteLength : 0));
-  new DataView(out.buffer).setUint32(0, head.byteLength, true);
+  const n = 4 + head.byteLength + (body ? body.byteLength : 0);
+  const ptr = exports.tollgate_alloc(n);
+  const out = new Uint8Array(exports.mem.buffer, ptr, n); // after alloc: memory may have grown
+  new DataView(out.buffer, ptr, 4).setUint32(0, head.byteLength, true);
   out.set(head, 4);
   if (body) out.set(body, 4 + head.byteLength);
-  return out;
+  exports.tollgate_serve(id, kind, ptr, n);
 }
 
 function headerBlock(headers) {
@@ -138,14 +149,20 @@ function call(kind, method, url, headers, body, exec, aux) {
       reject(new Error("no answer from the Go program within " + ANSWER_TIMEOUT + " ms: " + method + " " + url));
     }, ANSWER_TIMEOUT);
     inflight.set(id, { resolve, reject, timer });
-    const buf = pack(method, url, headers, body);
-    if (exec === undefined) serve(id, kind, buf);
-    else serve(id, kind, buf, exec, aux);
+    if (kind !== FETCH) eventValues.set(id, [exec, aux]);
+    try {
+      send(id, kind, method, url, headers, body);
+    } catch (e) {
+      inflight.delete(id);
+      eventValues.delete(id);
+      clearTimeout(timer);
+      reject(e);
+    }
   });
 }
 
 async function handle(kind, req, env, exec, aux, extraHeaders = "") {
-  if (serve === undefined) await start(env);
+  if (exports === undefined) await start(env);
   const body = await readBody(req);
   if (body === TOO_LARGE) return tooLarge();
   return call(kind, req.method, req.url, headerBlock(req.headers) + extraHeaders, body, exec, aux);
@@ -158,7 +175,7 @@ export default {
     return handle(FETCH, req, env, undefined, undefined);
   },
   async scheduled(event, env, ctx) {
-    if (serve === undefined) await start(env);
+    if (exports === undefined) await start(env);
     const url = "https://cron.internal/cron?cron=" + encodeURIComponent(event.cron) +
       "&time=" + event.scheduledTime;
     const res = await call(SCHEDULED, "POST", url, "", null, ctx, undefined);
@@ -167,7 +184,7 @@ export default {
   // Each message goes to Go on its own: 2xx acknowledges it, anything else
   // retries it (with the queue's back-off and retry limit).
   async queue(batch, env, ctx) {
-    if (serve === undefined) await start(env);
+    if (exports === undefined) await start(env);
     const url = "https://queue.internal/queue/" + encodeURIComponent(batch.queue);
     await Promise.all(batch.messages.map(async (msg) => {
       const body = msg.body instanceof Uint8Array ? msg.body
