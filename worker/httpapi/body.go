@@ -36,7 +36,7 @@ func wantsMsgpack(r *web.Request) bool {
 
 // respond writes v with status in the negotiated media type.
 func respond(w web.ResponseWriter, r *web.Request, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		// Our own response types always marshal; this is a bug.
 		status, b = web.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"internal error"}}`)
