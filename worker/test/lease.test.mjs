@@ -189,3 +189,24 @@ test("lease routes: bad bodies are a clear 4xx and change nothing", async () => 
   assert.equal(ret.status, 200);
   assert.deepEqual(ret.body.returned, [id]);
 });
+
+test("read your writes: after a portal write, the writer's isolate authorizes on the new settings at once", async () => {
+  const dial = (id) => ({ call_id: id, user: "bob", dialled: "+61412345678", start: nowStart() });
+  // A lease is held (a bundle call), and bob may not call abroad.
+  assert.equal((await json(await post("/v1/authorize", keys.demo, { call_id: "ryw-0", user: "bob", dialled: "020 7946 0000", start: nowStart() }))).allowed, true);
+  let d = await json(await post("/v1/authorize", keys.demo, dial("ryw-1")));
+  assert.equal(d.reason, "denied_privilege");
+  // alice lets bob call abroad.
+  const login = await w.fetch("/v1/session", { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "alice@demo.example", password: "tollgate-demo" }) });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.get("set-cookie").split(";")[0];
+  const res = await w.fetch("/v1/users/bob", { method: "PATCH", headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ privileges: "international" }) });
+  assert.equal(res.status, 200, await res.clone().text());
+  await res.arrayBuffer();
+  // The very next authorization sees it (the isolate dropped its copy and its lease).
+  d = await json(await post("/v1/authorize", keys.demo, dial("ryw-2")));
+  assert.equal(d.allowed, true, JSON.stringify(d));
+  assert.equal(d.cover, "payg");
+});
