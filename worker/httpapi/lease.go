@@ -236,7 +236,10 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 		return e.out, false, true // the same call again: its reserved decision
 	}
 	out, done, renew := slot.decide(ix, req, d, now)
-	if done || !renew || !metered {
+	// A new lease cannot take a call that started well before it is cut
+	// (lease_object.go): the object decides it.
+	backdated := start.Before(now.UTC().Truncate(time.Second).Add(-maxLeaseBackdate))
+	if done || !renew || !metered || backdated {
 		slot.mu.Unlock()
 		return out, false, done
 	}

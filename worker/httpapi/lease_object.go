@@ -30,6 +30,10 @@ import (
 // maxLeaseReturns bounds the returns of one request.
 const maxLeaseReturns = 64
 
+// maxLeaseBackdate is how far before now a lease may be cut for the call
+// it is requested for.
+const maxLeaseBackdate = 5 * time.Second
+
 // LeaseJSON is a lease on the wire between the object and an isolate.
 type LeaseJSON struct {
 	ID            string `json:"id"`
@@ -160,8 +164,13 @@ func (o *Object) lease(w web.ResponseWriter, r *web.Request) error {
 		}
 	}
 	// Leases are cut on whole seconds: a call whose start defaults to the
-	// current second is then never before its lease.
+	// current second is then never before its lease. A lease requested for
+	// a call that started a moment ago (a carrier stamps the start before it
+	// asks) is cut at that start, so that it can take the call.
 	now := o.cfg.Now().UTC().Truncate(time.Second)
+	if call != nil && call.start.Before(now) && !call.start.Before(now.Add(-maxLeaseBackdate)) {
+		now = call.start.Truncate(time.Second)
+	}
 	out := leaseResponse{Returned: []string{}}
 	err = o.withState(r, func(oa *objAccount) (bool, error) {
 		l := oa.ledger

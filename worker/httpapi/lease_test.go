@@ -378,3 +378,29 @@ func TestLeaseTooSmallDecidedByObject(t *testing.T) {
 		t.Errorf("%+v by %s, object requests %v", d, by, counter.paths)
 	}
 }
+
+// TestLeaseBackdatedCallGoesToObject: a call that started well before any
+// lease could be cut is decided by the object alone (no lease requested);
+// one that started a moment ago gets a lease cut at its start.
+func TestLeaseBackdatedCallGoesToObject(t *testing.T) {
+	cf := newLeaseFixture(t, account.LeasePolicy{})
+	counter := &countingObject{next: cf.object}
+	cf.accounts.Handler = counter
+	q := AuthorizeRequest{CallID: "old", User: "bob", Dialled: "020 7946 0000", Start: cf.now.Add(-time.Minute).Format(time.RFC3339)}
+	d, by := cf.authorizeServed(t, q)
+	if !d.Allowed || by != "object" || len(counter.paths) != 1 || counter.paths[0] != "/authorize" {
+		t.Errorf("%+v by %s, object requests %v", d, by, counter.paths)
+	}
+	if s := cf.state(t, "acme"); len(s.InProgress) != 1 || len(s.Leases) != 0 {
+		t.Errorf("state %+v", s)
+	}
+	counter.paths = nil
+	q = AuthorizeRequest{CallID: "recent", User: "bob", Dialled: "020 7946 0000", Start: cf.now.Add(-2 * time.Second).Format(time.RFC3339)}
+	d, by = cf.authorizeServed(t, q)
+	if !d.Allowed || by != "object" || len(counter.paths) != 1 || counter.paths[0] != "/lease/grant" {
+		t.Errorf("%+v by %s, object requests %v", d, by, counter.paths)
+	}
+	if s := cf.state(t, "acme"); len(s.InProgress) != 1 || len(s.Leases) != 1 {
+		t.Errorf("state %+v: want the recent call on a lease", s)
+	}
+}
