@@ -255,6 +255,17 @@ func (s *Server) directory(w web.ResponseWriter, r *web.Request) error {
 		}
 		kind, kindSet = k, true
 	}
+	switch by := q.Get("by"); {
+	case by == "country":
+		for _, p := range []string{"kind", "limit", "offset"} {
+			if q.Get(p) != "" {
+				return core.FieldErrorf(core.Invalid, p, "%s does not apply to by=country (every country has its landline and mobile prices; there is one page)", p)
+			}
+		}
+		return s.countries(w, r, search, country, reg)
+	case by != "":
+		return core.FieldErrorf(core.Invalid, "by", "by must be \"country\" or absent, not %q", by)
+	}
 	limit, err := intParam(q.Get("limit"), "limit", defaultPageSize, 1, maxPageSize)
 	if err != nil {
 		return err
@@ -285,6 +296,67 @@ func (s *Server) directory(w web.ResponseWriter, r *web.Request) error {
 	if next := offset + len(out.Items); next < out.Total {
 		out.Next = &next
 	}
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	respond(w, r, web.StatusOK, out)
+	return nil
+}
+
+// CountriesResponse answers GET /v1/rates?by=country.
+type CountriesResponse struct {
+	DeckVersion string        `json:"deck_version"`
+	Currency    string        `json:"currency"`
+	Total       int           `json:"total"`
+	Countries   []CountryJSON `json:"countries"`
+}
+
+// CountryJSON is what calls to one country cost per minute, to its
+// landlines and to its mobiles: the core's deck.CountrySummary, which the
+// portal's rates directory shows too.
+type CountryJSON struct {
+	Country     string          `json:"country"`
+	Name        string          `json:"name"`
+	CallingCode string          `json:"calling_code,omitempty"`
+	Region      region.ID       `json:"region,omitempty"`
+	RegionName  string          `json:"region_name,omitempty"`
+	Landline    *PriceRangeJSON `json:"landline"` // null: no landline price
+	Mobile      *PriceRangeJSON `json:"mobile"`   // null: no mobile price
+	Shared      bool            `json:"shared"`   // one numbering plan: the same rows price both
+}
+
+// PriceRangeJSON is the lowest and highest first-tier price per minute.
+type PriceRangeJSON struct {
+	Min string `json:"min"`
+	Max string `json:"max"`
+}
+
+func priceRangeJSON(p deck.PriceRange) *PriceRangeJSON {
+	if !p.Set {
+		return nil
+	}
+	return &PriceRangeJSON{Min: p.Min.String(), Max: p.Max.String()}
+}
+
+// countries answers GET /v1/rates?by=country: the per-country summary of
+// the rows in force now, sorted by name, filtered by country, region and a
+// search (name, ISO code or calling code).
+func (s *Server) countries(w web.ResponseWriter, r *web.Request, search, country string, reg region.ID) error {
+	ix, _, err := s.decks.Current(r.Context())
+	if err != nil {
+		return err
+	}
+	code := strings.TrimPrefix(strings.ReplaceAll(search, " ", ""), "+")
+	out := CountriesResponse{DeckVersion: ix.Version(), Currency: ix.Currency(), Countries: []CountryJSON{}}
+	for _, c := range deck.SummarizeCountries(ix.Deck().Rows, s.now()) {
+		if (country != "" && c.Country != country) ||
+			(reg != "" && c.Region != reg) ||
+			(search != "" && !strings.Contains(strings.ToLower(c.Name), search) && strings.ToLower(c.Country) != search &&
+				(code == "" || strings.Trim(code, "0123456789") != "" || c.CallingCode != code)) {
+			continue
+		}
+		out.Countries = append(out.Countries, CountryJSON{Country: c.Country, Name: c.Name, CallingCode: c.CallingCode,
+			Region: c.Region, RegionName: c.RegionName, Landline: priceRangeJSON(c.Landline), Mobile: priceRangeJSON(c.Mobile), Shared: c.Shared})
+	}
+	out.Total = len(out.Countries)
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	respond(w, r, web.StatusOK, out)
 	return nil
