@@ -227,7 +227,8 @@ type replica struct {
 // calls an unlimited package covers: no bundle minutes or money can be
 // over-committed by answering them without the Durable Object, and the CDR
 // is rated by the object as Authorize would decide then. Everything else
-// (bundle, pay-as-you-go, denials, unknown tenants) goes to the object.
+// (bundle, pay-as-you-go, denials, unknown tenants, and calls the bundle
+// running out would block) goes to a lease (lease.go) or the object.
 func (s *Server) authorizeLocally(ctx context.Context, q AuthorizeRequest) (AuthorizeResponse, bool) {
 	if s.cfg.Catalog == nil {
 		return AuthorizeResponse{}, false
@@ -253,6 +254,11 @@ func (s *Server) authorizeLocally(ctx context.Context, q AuthorizeRequest) (Auth
 	}
 	dec := rep.acct.Authorize(ix, account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start})
 	if !dec.Allowed || (dec.Cover != account.CoverFree && dec.Cover != account.CoverPackage) || dec.MaxSeconds < account.NoLimit {
+		return AuthorizeResponse{}, false
+	}
+	if bundleBlockable(rep.acct, d, dir, start) {
+		// The replica's usage is stale: whether the bundle is used up
+		// (which blocks this call) is for a lease or the object to say.
 		return AuthorizeResponse{}, false
 	}
 	return decisionJSON(q.CallID, d, dec, start, ix), true

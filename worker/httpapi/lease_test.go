@@ -404,3 +404,60 @@ func TestLeaseBackdatedCallGoesToObject(t *testing.T) {
 		t.Errorf("state %+v: want the recent call on a lease", s)
 	}
 }
+
+// TestBundleUsedUpBlocksPackageCalls: with overspend off, once the pooled
+// bundle is used up every outbound call but the never-blocked numbers is
+// blocked — package calls too, which the isolate would otherwise answer
+// from its replica (whose usage, from KV, is stale).
+func TestBundleUsedUpBlocksPackageCalls(t *testing.T) {
+	for _, leases := range []bool{false, true} {
+		t.Run(fmt.Sprintf("leases=%v", leases), func(t *testing.T) {
+			cf := newLeaseFixture(t, account.LeasePolicy{})
+			if !leases {
+				cf.srv = New(Config{Blobs: cf.blobs, Keys: cf.ledger, Tenants: cf.ledger, Now: func() time.Time { return cf.now },
+					Decks: cf.object.cfg.Decks, Accounts: cf.accounts, Catalog: account.DemoCatalog()})
+			}
+			ctx := context.Background()
+			b, _ := cf.blobs.Get(ctx, "account/acme")
+			a, err := account.DecodeSnapshot(account.DemoCatalog(), b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := a.Settings()
+			st.Overspend = false
+			if err := a.SetSettings(st); err != nil {
+				t.Fatal(err)
+			}
+			b, _ = a.EncodeSnapshot()
+			cf.blobs.Put(ctx, "account/acme", b)
+			start := cf.now.Format(time.RFC3339)
+			pkg := AuthorizeRequest{CallID: "pkg0", User: "carol", Dialled: "+33123456789", Start: start}
+			if d, _ := cf.authorizeServed(t, pkg); !d.Allowed || d.Cover != "package" {
+				t.Fatalf("package call before: %+v", d)
+			}
+			// Use the 300 minutes up.
+			for i := 0; ; i++ {
+				q := AuthorizeRequest{CallID: "use" + strconv.Itoa(i), User: "bob", Dialled: "020 7946 0000", Start: start}
+				d, _ := cf.authorizeServed(t, q)
+				if !d.Allowed {
+					if d.Reason != "denied_bundle_exhausted" {
+						t.Fatalf("%s: %+v", q.CallID, d)
+					}
+					break
+				}
+				cf.settle(t, q, *d.MaxSeconds)
+				if i > 10 {
+					t.Fatal("the bundle never ran out")
+				}
+			}
+			for _, c := range []struct {
+				dial, reason string
+			}{{"+33123456789", "denied_bundle_exhausted"}, {"999", "emergency"}} {
+				pkg.CallID, pkg.Dialled = "pkg-"+c.dial, c.dial
+				if d, _ := cf.authorizeServed(t, pkg); d.Reason != c.reason {
+					t.Errorf("%s after the bundle ran out: %+v", c.dial, d)
+				}
+			}
+		})
+	}
+}
