@@ -82,13 +82,30 @@ func chromiumPath(t testing.TB) string {
 // The browser is closed when the test ends.
 func newBrowser(t testing.TB) context.Context {
 	t.Helper()
-	ctx, stop := startBrowser(t, t.TempDir())
+	return newBrowserFor(t, browserBudget)
+}
+
+// newBrowserFor is newBrowser for a test that needs more than
+// browserBudget in all: one that opens many pages, each of which has its
+// own 30-second limit to mount (openPage).
+func newBrowserFor(t testing.TB, budget time.Duration) context.Context {
+	t.Helper()
+	ctx, stop := startBrowserFor(t, t.TempDir(), budget)
 	t.Cleanup(stop)
 	return ctx
 }
 
+// browserBudget is how long one test may drive its browser in all.
+const browserBudget = 90 * time.Second
+
 // startBrowser starts Chromium with the profile in dir; stop closes it.
 func startBrowser(t testing.TB, dir string) (ctx context.Context, stop func()) {
+	t.Helper()
+	return startBrowserFor(t, dir, browserBudget)
+}
+
+// startBrowserFor is startBrowser with a budget of its own.
+func startBrowserFor(t testing.TB, dir string, budget time.Duration) (ctx context.Context, stop func()) {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
@@ -106,7 +123,7 @@ func startBrowser(t testing.TB, dir string) (ctx context.Context, stop func()) {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, budget)
 	stop = func() {
 		cancelTimeout()
 		cancelCtx()
