@@ -3,6 +3,7 @@ package deck
 import (
 	"bytes"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -172,23 +173,41 @@ var (
 )
 
 // BenchmarkLookup compares the index with the naive baseline (one map per
-// prefix length) on a 100,000-prefix deck, for uniformly random and for
-// Zipf-distributed destinations: find (Index.Find, the handle) against
-// naive-map (the baseline's row position), and lookup (Index.Lookup, the
-// whole Row) against naive-map-row (the baseline's Row). The speedup
-// sub-benchmarks time Find and the baseline over the same queries,
-// alternating every 16,384 queries (so each evicts the other from the
-// caches, the pessimistic case), and report naive/index.
+// prefix length) on a 100,000-prefix deck, over the same 2^20 dialled
+// numbers, for uniformly random and for Zipf-distributed destinations.
+//
+// The target (Find ≤ 40 ns and ≥ 8× faster than the baseline) is read from
+// the paired sub-benchmarks. Each iteration measures the two in turn, in
+// the same way: an untimed pass over 2^20 other numbers of the same traffic
+// brings the structure into its steady state (what stays in the caches of
+// a server doing only lookups), then a timed pass over the 2^20 numbers.
+// Both see the same numbers and, iteration by iteration, the same machine
+// state, and the sets are too large for a structure's caches to learn them
+// (a small set cycled over keeps just the lines it touches in L2). They
+// report ns/lookup, naive-ns/lookup and naive/index, and on Linux the same
+// from the thread's CPU clock (cpu-ns/lookup, cpu-naive-ns/lookup,
+// cpu-naive/index), which leaves out the time the benchmark spends
+// descheduled on a shared machine (not the caches other work evicts).
+//
+// The cold sub-benchmarks alternate every 4,096 numbers without warming, so
+// that every lookup runs with the other structure's data in the caches: a
+// pessimistic regime (a lookup on a server busy with other work), reported
+// for what it is, not the target.
+//
+// find, naive-map, lookup and naive-map-row time one structure alone (Find,
+// the baseline's position, Lookup's whole Row, the baseline's Row), cycling
+// over the 2^20 numbers.
 func BenchmarkLookup(b *testing.B) {
 	ix := benchIndex(b)
 	naive := newNaive(ix.Deck())
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	const nq = 1 << 14
+	const nq = 1 << 20
 	for _, dist := range []struct {
 		suffix string
 		zipf   bool
 	}{{"", false}, {"-zipf", true}} {
-		queries := lookupQueries(ix.Deck(), nq, dist.zipf)
+		both := lookupQueries(ix.Deck(), 2*nq, dist.zipf)
+		queries, warm := both[:nq], both[nq:]
 		for _, q := range queries[:1000] { // the baseline must be right too
 			a, aok := ix.Lookup(q, at)
 			c, cok := naive.lookup(q, at)
@@ -196,6 +215,61 @@ func BenchmarkLookup(b *testing.B) {
 				b.Fatalf("index and naive baseline disagree on %s", q)
 			}
 		}
+		findAll := func(qs []string) {
+			for _, q := range qs {
+				sinkRef, sinkOK = ix.Find(q, at)
+			}
+		}
+		naiveAll := func(qs []string) {
+			for _, q := range qs {
+				sinkPos = naive.find(q, at)
+			}
+		}
+		// timed runs f over qs and returns the wall and thread CPU time.
+		timed := func(f func([]string), qs []string) (time.Duration, int64) {
+			c0, _ := threadCPUTime()
+			start := time.Now()
+			f(qs)
+			d := time.Since(start)
+			c1, _ := threadCPUTime()
+			return d, c1 - c0
+		}
+		pairs := func(block int, warmUp bool) func(b *testing.B) {
+			return func(b *testing.B) {
+				runtime.LockOSThread() // the thread CPU clock is the goroutine's
+				defer runtime.UnlockOSThread()
+				var ti, tn time.Duration
+				var ci, cn int64 // thread CPU time, when the platform has the clock
+				_, cpu := threadCPUTime()
+				var n int
+				for b.Loop() {
+					for lo := 0; lo < nq; lo += block {
+						qs := queries[lo : lo+block]
+						if warmUp {
+							findAll(warm)
+						}
+						w, c := timed(findAll, qs)
+						ti, ci = ti+w, ci+c
+						if warmUp {
+							naiveAll(warm)
+						}
+						w, c = timed(naiveAll, qs)
+						tn, cn = tn+w, cn+c
+					}
+					n += nq
+				}
+				b.ReportMetric(float64(tn)/float64(ti), "naive/index")
+				b.ReportMetric(float64(ti.Nanoseconds())/float64(n), "ns/lookup")
+				b.ReportMetric(float64(tn.Nanoseconds())/float64(n), "naive-ns/lookup")
+				if cpu {
+					b.ReportMetric(float64(cn)/float64(ci), "cpu-naive/index")
+					b.ReportMetric(float64(ci)/float64(n), "cpu-ns/lookup")
+					b.ReportMetric(float64(cn)/float64(n), "cpu-naive-ns/lookup")
+				}
+			}
+		}
+		b.Run("paired"+dist.suffix, pairs(nq, true))
+		b.Run("cold"+dist.suffix, pairs(4096, false))
 		b.Run("find"+dist.suffix, func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
@@ -228,28 +302,12 @@ func BenchmarkLookup(b *testing.B) {
 				i++
 			}
 		})
-		b.Run("speedup"+dist.suffix, func(b *testing.B) {
-			var ti, tn time.Duration
-			for b.Loop() {
-				start := time.Now()
-				for _, q := range queries {
-					sinkRef, sinkOK = ix.Find(q, at)
-				}
-				mid := time.Now()
-				for _, q := range queries {
-					sinkPos = naive.find(q, at)
-				}
-				ti, tn = ti+mid.Sub(start), tn+time.Since(mid)
-			}
-			b.ReportMetric(float64(tn)/float64(ti), "naive/index")
-			b.ReportMetric(float64(ti.Nanoseconds())/float64(b.N*len(queries)), "ns/lookup")
-			b.ReportMetric(float64(tn.Nanoseconds())/float64(b.N*len(queries)), "naive-ns/lookup")
-		})
 	}
 }
 
 var sinkPrice decimal.Decimal
 var sinkInt int
+var sinkUnits int64
 
 func BenchmarkPrice(b *testing.B) {
 	cases := []struct {
@@ -269,6 +327,14 @@ func BenchmarkPrice(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sinkPrice = c.t.Price(c.seconds)
+			}
+		})
+	}
+	for _, c := range cases {
+		b.Run("units-"+c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkUnits, sinkOK = c.t.PriceUnits(c.seconds)
 			}
 		})
 	}

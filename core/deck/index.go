@@ -56,6 +56,55 @@ import (
 // probing the lengths beyond the top table before reading it (slower:
 // mispredicted probes).
 //
+// Also measured and rejected, aiming at one dependent miss per lookup
+// (December 2026, thread CPU time per lookup over 2^20 numbers, medians of
+// 7-9 interleaved passes, the machine loaded by other builds; the design
+// above measured 60-64 ns uniform and 53-69 ns Zipf in the same runs):
+//   - a 5-digit top table (200 KB, stays in L2) with the lengths of the
+//     longer prefixes folded into the hash table: the slot of each 6-digit
+//     string marks the lengths of the prefixes that extend it, and is
+//     probed at the same time as the slot of the longest shorter length,
+//     so that answers of up to 6 digits cost one miss: 105 and 78 ns.
+//     Most answers are longer than 6 digits (they still cost two dependent
+//     misses), and the extra probe and the marks (load 0.52) cost more
+//     than the 2 MB table saves;
+//   - a table of the prefixes of 6 digits or more homed by their first 6
+//     digits (one cache line holds all the candidates of a number, found
+//     with one miss) plus the 5-digit table for the shorter ones: 126 and
+//     96 ns against 128 and 82, no better, with scans that grow with the
+//     prefixes under one 6-digit string;
+//   - loading the first slot of every candidate length before branching on
+//     any (independent loads): no faster;
+//   - reading the first 8 digits at once (SWAR) and dividing by multiplying
+//     (the digits alone: 12 → 8 ns): 61 ns, no measurable gain; the top
+//     index from six independent multiplications instead of the digit
+//     chain: slower (125 and 84 ns against 87 and 69).
+//
+// Over precomputed keys (no digits to read) the same probes took 53-75 %
+// of the time of a lookup from the digits in the same runs: the digit
+// chain, the top read that waits for it and mispredicted probe branches
+// weigh as much as the size of the tables.
+//
+// # Measuring
+//
+// BenchmarkLookup/paired is the measure of the target (Find ≤ 40
+// ns, ≥ 8× a map per prefix length): the two structures over the same 2^20
+// numbers in the same iterations, each warmed by 2^20 other numbers first.
+// The figures quoted before December 2026 (Find 47.9 ns uniform and 39.0
+// ns Zipf, 11× and 6×) timed each structure alone over 16,384 numbers
+// cycled over, which keeps just the lines those numbers touch in the L2
+// cache; the paired benchmark of then alternated every 16,384 numbers, so
+// that each structure always started cold (4.0× and 3.1×: the regime that
+// BenchmarkLookup/cold now reports, 3.8× and 3.2×). On 6 December 2026
+// (2-core EPYC VM, load average 2.4-3.4 from other builds; medians of
+// -count=5): paired uniform 60 ns against 579 ns (9.8×; thread CPU time
+// 60 ns, 9.4×), paired Zipf 52 ns against 244 ns (4.7×). The target is not
+// met: Find is bound by the slot read (half its time in go tool pprof), the
+// baseline profits from Zipf locality much more than the index (its map
+// entries of popular prefixes stay cached), and 17-19 % of lookups probe a
+// longer length that does not match (a random miss) before the one that
+// does.
+//
 // Rows are kept in a compact form (20 bytes, with destinations, tariffs and
 // effective times in small shared tables). Find returns a RowRef, a handle
 // whose accessors read one field each; Lookup builds the whole Row without
