@@ -44,78 +44,49 @@ func Storage(ctx context.Context) js.Value {
 }
 
 // Serve registers h with the JavaScript glue and never returns. The glue
-// (worker.mjs) must have set globalThis.__tollgate = {env, ready, values}
-// and the wasm import tollgate.answer before starting the Go program.
+// (worker.mjs) must have set globalThis.__tollgate = {env, ready} and the
+// wasm import tollgate.answer before starting the Go program.
 //
-// The hand-off avoids syscall/js on the path of a fetch event: every
-// js.Value Go touches is a reference with a finalizer, and every js.FuncOf
-// call goes through the runtime's event machinery. Instead JS calls two
-// wasm exports with plain integers: tollgate_alloc(n) returns a Go buffer
-// that JS fills with the request (PackRequest's layout) in Go's memory, and
-// tollgate_serve(id, kind, ptr, n) queues the event and lets it run until
-// it answers or waits for I/O. Go answers through the wasm import
-// tollgate.answer(id, ptr, n) with the response packed as PackResponse
-// does, which JS copies out of Go's memory before returning. Durable
-// Object, cron and queue events also carry JS values (the state, the
-// ExecutionContext): Go takes them with values(id).
+// The hand-off keeps the JS values Go touches per event few (each is a
+// reference with a finalizer) and copies bytes without syscall/js: Go owns
+// an inbox buffer and tells JS where it is; JS writes a packed request
+// (PackRequest's layout) into it, straight into Go's memory, and calls
+// serve(id, kind, n[, exec, aux]), which copies it out before returning.
+// A request too large for the inbox comes as a Uint8Array in place of n.
+// Go answers through the wasm import tollgate.answer(id, ptr, n) with the
+// response packed as PackResponse does, which JS copies out of Go's memory
+// before returning. Calling into Go stays the runtime's js.FuncOf event:
+// entering Go any other way (a wasm export) breaks the runtime's own
+// bookkeeping as soon as a handler panics or JS calls back into Go.
 func Serve(h Handlers) {
-	handlers = h
-	api = js.Global().Get("__tollgate")
-	api.Call("ready")
+	api := js.Global().Get("__tollgate")
+	serve := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		id := a[0].Int()
+		kind := Kind(a[1].Int())
+		var buf []byte
+		if b := a[2]; b.Type() == js.TypeNumber {
+			n := min(max(b.Int(), 0), len(inbox))
+			buf = make([]byte, n)
+			copy(buf, inbox[:n])
+		} else {
+			buf = make([]byte, b.Length())
+			js.CopyBytesToGo(buf, b)
+		}
+		ev := &eventValues{exec: js.Undefined(), aux: js.Undefined()}
+		if len(a) > 4 {
+			ev.exec, ev.aux = a[3], a[4]
+		}
+		run(job{h.pick(kind), id, buf, ev})
+		return nil
+	})
+	api.Call("ready", serve, uintptr(unsafe.Pointer(unsafe.SliceData(inbox))), len(inbox))
 	select {}
 }
 
-var (
-	handlers Handlers
-	api      js.Value
-	// inbox holds the buffers tollgate_alloc handed to JS until
-	// tollgate_serve takes them (keyed by address: JS fills them in between
-	// the two calls, with no Go code running).
-	inbox = map[uint32][]byte{}
-)
-
-//go:wasmexport tollgate_alloc
-func alloc(n int32) uint32 {
-	if n <= 0 {
-		n = 1
-	}
-	b := make([]byte, n)
-	p := uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
-	inbox[p] = b
-	return p
-}
-
-//go:wasmexport tollgate_serve
-func serve(id, kind int32, ptr uint32, n int32) {
-	buf, ok := inbox[ptr]
-	delete(inbox, ptr)
-	if !ok || int(n) > len(buf) || n < 0 {
-		buf, n = nil, 0
-	}
-	ev := &eventValues{exec: js.Undefined(), aux: js.Undefined()}
-	if Kind(kind) != KindFetch {
-		v := api.Call("values", id)
-		ev.exec, ev.aux = v.Index(0), v.Index(1)
-	}
-	waiting = true
-	run(job{handlers.pick(Kind(kind)), int(id), buf[:n], ev})
-	// Let the event run now. Goroutines on js/wasm are not preempted, so
-	// once a worker has taken the job it runs until it answers or waits
-	// for I/O, and only then does this goroutine run again and return to
-	// JS. Gosched may first run other goroutines (the scheduler takes from
-	// the global queue now and then), hence the loop.
-	for i := 0; waiting; i++ {
-		if i == 1000 {
-			log.Printf("glue: event %d not started after %d yields", id, i)
-			break
-		}
-		runtime.Gosched()
-	}
-}
-
-// waiting is set while the event tollgate_serve queued has not been taken
-// by a worker. There is one Go thread, so no lock: exports do not overlap.
-var waiting bool
+// inbox is where JS writes requests of up to 64 KiB (every carrier request
+// but large CDR batches and deck uploads). It is never freed, and Go's heap
+// does not move.
+var inbox = make([]byte, 64<<10)
 
 //go:wasmimport tollgate answer
 func jsAnswer(id int32, ptr uint32, n int32)
@@ -155,7 +126,6 @@ func run(j job) {
 
 func worker(w chan job) {
 	for j := range w {
-		waiting = false
 		dispatch(j.h, j.id, j.buf, j.ev)
 		select {
 		case idle <- w:

@@ -10,11 +10,12 @@ import mod from "./app.wasm";
 const MAX_BODY = 8 << 20;
 const FETCH = 0, OBJECT = 1, SCHEDULED = 2, QUEUE = 3;
 
-let exports;     // the wasm instance's exports, once the Go program is ready
+let serve;       // Go's entry point, once the program is ready
+let mem;         // Go's memory (a WebAssembly.Memory)
+let inbox = 0, inboxSize = 0; // where in Go's memory requests go
 let starting;    // the start-up promise
 let nextID = 1;
 const inflight = new Map(); // id → {resolve, reject, timer} of events Go has not answered yet
-const eventValues = new Map(); // id → [exec, aux] of a non-fetch event until Go takes them
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -25,20 +26,19 @@ function start(env) {
       let instance;
       globalThis.__tollgate = {
         env,
-        ready() { exports = instance.exports; resolve(); },
-        values(id) { const v = eventValues.get(id); eventValues.delete(id); return v; },
+        ready(fn, ptr, size) { serve = fn; inbox = ptr; inboxSize = size; resolve(); },
       };
       // Go answers through this import with a pointer into its memory.
       go.importObject.tollgate = {
-        answer(id, ptr, n) { answer(id, new Uint8Array(instance.exports.mem.buffer, ptr, n)); },
+        answer(id, ptr, n) { answer(id, new Uint8Array(mem.buffer, ptr, n)); },
       };
       instance = new WebAssembly.Instance(mod, go.importObject);
+      mem = instance.exports.mem;
       const exited = (err) => {
         // The Go program died (an unrecovered panic): fail what is in
         // flight and start afresh on the next event.
-        exports = undefined;
+        serve = undefined;
         starting = undefined;
-        eventValues.clear();
         const e = err instanceof Error ? err : new Error("Go program exited");
         for (const p of inflight.values()) { clearTimeout(p.timer); p.reject(e); }
         inflight.clear();
@@ -67,18 +67,20 @@ function answer(id, buf) {
   }));
 }
 
-// send packs a request into a buffer in Go's memory — a 4-byte
-// little-endian length n, n bytes of "method\nurl\nheaders", then the body —
-// and hands it to Go.
-function send(id, kind, method, url, headers, body) {
+// send packs a request — a 4-byte little-endian length n, n bytes of
+// "method\nurl\nheaders", then the body — into Go's inbox (straight into
+// Go's memory; Go copies it out before serve returns), or into a new
+// buffer if it does not fit, and hands it to Go.
+function send(id, kind, method, url, headers, body, exec, aux) {
   const head = enc.encode(method + "\n" + url + "\n" + headers);
   const n = 4 + head.byteLength + (body ? body.byteLength : 0);
-  const ptr = exports.tollgate_alloc(n);
-  const out = new Uint8Array(exports.mem.buffer, ptr, n); // after alloc: memory may have grown
-  new DataView(out.buffer, ptr, 4).setUint32(0, head.byteLength, true);
+  const out = n <= inboxSize ? new Uint8Array(mem.buffer, inbox, n) : new Uint8Array(n);
+  new DataView(out.buffer, out.byteOffset, 4).setUint32(0, head.byteLength, true);
   out.set(head, 4);
   if (body) out.set(body, 4 + head.byteLength);
-  exports.tollgate_serve(id, kind, ptr, n);
+  const arg = n <= inboxSize ? n : out;
+  if (exec === undefined) serve(id, kind, arg);
+  else serve(id, kind, arg, exec, aux);
 }
 
 function headerBlock(headers) {
@@ -149,12 +151,10 @@ function call(kind, method, url, headers, body, exec, aux) {
       reject(new Error("no answer from the Go program within " + ANSWER_TIMEOUT + " ms: " + method + " " + url));
     }, ANSWER_TIMEOUT);
     inflight.set(id, { resolve, reject, timer });
-    if (kind !== FETCH) eventValues.set(id, [exec, aux]);
     try {
-      send(id, kind, method, url, headers, body);
+      send(id, kind, method, url, headers, body, exec, aux);
     } catch (e) {
       inflight.delete(id);
-      eventValues.delete(id);
       clearTimeout(timer);
       reject(e);
     }
@@ -162,7 +162,7 @@ function call(kind, method, url, headers, body, exec, aux) {
 }
 
 async function handle(kind, req, env, exec, aux, extraHeaders = "") {
-  if (exports === undefined) await start(env);
+  if (serve === undefined) await start(env);
   const body = await readBody(req);
   if (body === TOO_LARGE) return tooLarge();
   return call(kind, req.method, req.url, headerBlock(req.headers) + extraHeaders, body, exec, aux);
@@ -175,7 +175,7 @@ export default {
     return handle(FETCH, req, env, undefined, undefined);
   },
   async scheduled(event, env, ctx) {
-    if (exports === undefined) await start(env);
+    if (serve === undefined) await start(env);
     const url = "https://cron.internal/cron?cron=" + encodeURIComponent(event.cron) +
       "&time=" + event.scheduledTime;
     const res = await call(SCHEDULED, "POST", url, "", null, ctx, undefined);
@@ -184,7 +184,7 @@ export default {
   // Each message goes to Go on its own: 2xx acknowledges it, anything else
   // retries it (with the queue's back-off and retry limit).
   async queue(batch, env, ctx) {
-    if (exports === undefined) await start(env);
+    if (serve === undefined) await start(env);
     const url = "https://queue.internal/queue/" + encodeURIComponent(batch.queue);
     await Promise.all(batch.messages.map(async (msg) => {
       const body = msg.body instanceof Uint8Array ? msg.body
