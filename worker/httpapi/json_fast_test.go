@@ -65,3 +65,28 @@ func FuzzFastJSON(f *testing.F) {
 		checkFast(t, LookupResponse{Number: s1, Emergency: b, Short: !b, DeckVersion: s2, Rate: r, Price60: s3, Price300: s4})
 	})
 }
+
+// BenchmarkMarshalAuthorize: the hand-written encoder against json.Marshal
+// on a typical package authorization.
+func BenchmarkMarshalAuthorize(b *testing.B) {
+	r := &RateJSON{Prefix: "33", Destination: "France", Country: "FR", Region: region.ID("eu"), Kind: "landline", Currency: "USD",
+		PerMinute: "0.012", ConnectionFee: "0", Increments: "60/60", Tiers: []TierJSON{{0, "0.012", 60}}}
+	v := AuthorizeResponse{CallID: "pkg-123456", Allowed: true, Reason: "package", Cover: "package", Package: "pkg-eu",
+		Number: "+33123456789", Rate: r, DeckVersion: "sha256-ab94e6501d1e"}
+	b.Run("encoding/json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hand-written", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
