@@ -146,8 +146,12 @@ func (p *DeckAdminPage) onFile(ctx app.Context, e app.Event) {
 }
 
 func (p *DeckAdminPage) onVersion(ctx app.Context, e app.Event) {
-	p.version = strings.TrimSpace(ctx.JSSrc().Get("value").String())
+	p.version = ctx.JSSrc().Get("value").String()
 }
+
+// versionName is the version to publish under: what was typed, without
+// surrounding spaces ("" names it after the content).
+func (p *DeckAdminPage) versionName() string { return strings.TrimSpace(p.version) }
 
 // problem says what is wrong with the form before uploading, or "".
 func (p *DeckAdminPage) problem() string {
@@ -158,7 +162,7 @@ func (p *DeckAdminPage) problem() string {
 		return p.fileName + " is empty."
 	case p.fileSize > maxDeckUpload:
 		return fmt.Sprintf("%s is %s: the largest deck accepted is %s.", p.fileName, byteWords(p.fileSize), byteWords(maxDeckUpload))
-	case len(p.version) > 64 || strings.ContainsAny(p.version, "/\r\n"):
+	case len(p.versionName()) > 64 || strings.ContainsAny(p.versionName(), "/\r\n"):
 		return "The version name must be at most 64 characters, without “/”."
 	}
 	return ""
@@ -175,8 +179,8 @@ func (p *DeckAdminPage) upload(ctx app.Context, e app.Event) {
 		return
 	}
 	path := "/v1/admin/deck"
-	if p.version != "" {
-		path += "?version=" + url.QueryEscape(p.version)
+	if v := p.versionName(); v != "" {
+		path += "?version=" + url.QueryEscape(v)
 	}
 	file := p.file
 	p.phase, p.sent, p.total, p.outcome = uploadSending, 0, p.fileSize, deckOutcome{}
@@ -255,7 +259,7 @@ func (p *DeckAdminPage) Render() app.UI {
 				app.Div().Class("field").Body(
 					app.Label().For("deck-version").Text("Version name (optional)"),
 					app.Input().Type("text").ID("deck-version").Value(p.version).MaxLength(64).Disabled(busy).
-						AutoComplete(false).Aria("describedby", "deck-version-hint").OnChange(p.onVersion),
+						AutoComplete(false).Aria("describedby", "deck-version-hint").OnInput(p.onVersion),
 					app.P().ID("deck-version-hint").Class("hint").Text("For example 2026-12. Left empty, the version is named after the file's content. Published versions never change."),
 				),
 				app.Div().Class("actions").Body(

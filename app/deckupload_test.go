@@ -139,3 +139,32 @@ func TestDeckUploadOutcomeShown(t *testing.T) {
 		t.Errorf("progress: %s", html)
 	}
 }
+
+func TestDeckUploadCheckedBeforeSending(t *testing.T) {
+	file := app.Null() // stands for the chosen File: only its presence matters here
+	tests := []struct {
+		name    string
+		file    app.Value
+		size    int64
+		version string
+		want    string // "" for none
+	}{
+		{"no file", nil, 0, "", "Choose a CSV file first."},
+		{"empty", file, 0, "", "deck.csv is empty."},
+		{"too large", file, maxDeckUpload + 1, "", "the largest deck accepted is 7.3 MB"},
+		{"slash in version", file, 100, "2026/12", "without “/”"},
+		{"long version", file, 100, strings.Repeat("v", 65), "at most 64 characters"},
+		{"spaces around the version are not part of it", file, 100, "  2026-12  ", ""},
+		{"fine", file, maxDeckUpload, "", ""},
+	}
+	for _, tt := range tests {
+		p := &DeckAdminPage{file: tt.file, fileName: "deck.csv", fileSize: tt.size, version: tt.version}
+		got := p.problem()
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if v := (&DeckAdminPage{version: "  2026-12 "}).versionName(); v != "2026-12" {
+		t.Errorf("versionName = %q", v)
+	}
+}
