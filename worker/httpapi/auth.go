@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/worker"
@@ -18,19 +19,29 @@ func (s *Server) carrier(r *web.Request, scope worker.Scope) (worker.APIKey, err
 	if !ok || token == "" {
 		return worker.APIKey{}, core.Errorf(core.Unauthorized, "missing API key: send Authorization: Bearer <key>")
 	}
-	id := worker.TokenID(strings.TrimSpace(token))
-	if id == "" {
-		return worker.APIKey{}, core.Errorf(core.Unauthorized, "invalid API key")
-	}
-	k, err := s.key(r.Context(), id)
-	if err != nil {
-		if core.ErrorCode(err) == core.NotFound {
+	token = strings.TrimSpace(token)
+	now := s.now()
+	k, ok := s.verified.get(token, now)
+	if !ok {
+		id := worker.TokenID(token)
+		if id == "" {
 			return worker.APIKey{}, core.Errorf(core.Unauthorized, "invalid API key")
 		}
-		return worker.APIKey{}, err
-	}
-	if !worker.TokenMatches(strings.TrimSpace(token), k.Hash) {
-		return worker.APIKey{}, core.Errorf(core.Unauthorized, "invalid API key")
+		var at time.Time
+		var err error
+		k, at, err = s.key(r.Context(), id)
+		if err != nil {
+			if core.ErrorCode(err) == core.NotFound {
+				return worker.APIKey{}, core.Errorf(core.Unauthorized, "invalid API key")
+			}
+			return worker.APIKey{}, err
+		}
+		if !worker.TokenMatches(token, k.Hash) {
+			return worker.APIKey{}, core.Errorf(core.Unauthorized, "invalid API key")
+		}
+		// Verified tokens skip the hash until the key itself is due for
+		// a re-read: a revoked key still stops working within keyTTL.
+		s.verified.put(token, k, at)
 	}
 	if !k.Allows(scope) {
 		return worker.APIKey{}, core.Errorf(core.Forbidden, "this API key lacks the %q scope", scope)
@@ -38,19 +49,19 @@ func (s *Server) carrier(r *web.Request, scope worker.Scope) (worker.APIKey, err
 	return k, nil
 }
 
-// key returns an API key, cached in the isolate for keyTTL: a revoked key
-// stops working within that time.
-func (s *Server) key(ctx context.Context, id string) (worker.APIKey, error) {
+// key returns an API key and when it was read, cached in the isolate for
+// keyTTL: a revoked key stops working within that time.
+func (s *Server) key(ctx context.Context, id string) (worker.APIKey, time.Time, error) {
 	now := s.now()
-	if k, ok := s.keys.get(id, now); ok {
-		return k, nil
+	if k, at, ok := s.keys.getAt(id, now); ok {
+		return k, at, nil
 	}
 	k, err := s.cfg.Keys.Key(ctx, id)
 	if err != nil {
-		return worker.APIKey{}, err
+		return worker.APIKey{}, time.Time{}, err
 	}
 	s.keys.put(id, k, now)
-	return k, nil
+	return k, now, nil
 }
 
 // tenantFor checks that the tenant named by a request is the key's own and

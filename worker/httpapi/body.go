@@ -65,7 +65,7 @@ func decode(r *web.Request, limit int64, v any) error {
 		return core.Errorf(core.Invalid, "request body is empty")
 	}
 	mt := mediaJSON
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	if ct := r.Header.Get("Content-Type"); ct != "" && ct != mediaJSON {
 		if mt, _, err = mime.ParseMediaType(ct); err != nil {
 			return core.Errorf(core.Invalid, "malformed Content-Type")
 		}
@@ -78,6 +78,9 @@ func decode(r *web.Request, limit int64, v any) error {
 		}
 	default:
 		return core.Errorf(core.Invalid, "unsupported Content-Type %q: send application/json or application/msgpack", mt)
+	}
+	if f, ok := v.(fastDecoder); ok && f.decodeFast(body) {
+		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

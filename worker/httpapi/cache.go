@@ -25,14 +25,20 @@ func newTTLCache[K comparable, V any](ttl time.Duration, max int) *ttlCache[K, V
 }
 
 func (c *ttlCache[K, V]) get(k K, now time.Time) (V, bool) {
+	v, _, ok := c.getAt(k, now)
+	return v, ok
+}
+
+// getAt is get that also returns when the entry was put.
+func (c *ttlCache[K, V]) getAt(k K, now time.Time) (V, time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[k]
 	if !ok || now.Sub(e.at) >= c.ttl || now.Before(e.at) {
 		var zero V
-		return zero, false
+		return zero, time.Time{}, false
 	}
-	return e.v, true
+	return e.v, e.at, true
 }
 
 func (c *ttlCache[K, V]) put(k K, v V, now time.Time) {

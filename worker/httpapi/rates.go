@@ -178,11 +178,11 @@ func (s *Server) lookup(w web.ResponseWriter, r *web.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.tenantFor(r.Context(), k, r.URL.Query().Get("tenant"))
+	q := r.URL.Query()
+	t, err := s.tenantFor(r.Context(), k, q.Get("tenant"))
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
 	number := q.Get("number")
 	if number == "" {
 		return core.FieldErrorf(core.Invalid, "number", "the number to look up is missing")

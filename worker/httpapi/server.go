@@ -62,13 +62,16 @@ const (
 
 // Server serves the API.
 type Server struct {
-	cfg     Config
-	mux     web.Mux
-	decks   *Decks
-	keys    *ttlCache[string, worker.APIKey]
-	replica *ttlCache[string, *replica]
-	tenants *ttlCache[string, worker.Tenant]
-	leases  *leaseTable
+	cfg   Config
+	mux   web.Mux
+	decks *Decks
+	keys  *ttlCache[string, worker.APIKey]
+	// verified holds API keys by their whole token once its hash matched,
+	// so that a request with a known token skips the SHA-256.
+	verified *ttlCache[string, worker.APIKey]
+	replica  *ttlCache[string, *replica]
+	tenants  *ttlCache[string, worker.Tenant]
+	leases   *leaseTable
 }
 
 // Route is one operation of the API.
@@ -100,12 +103,13 @@ func New(cfg Config) *Server {
 		cfg.Decks = NewDecks(cfg.Blobs, cfg.Now)
 	}
 	s := &Server{
-		cfg:     cfg,
-		decks:   cfg.Decks,
-		keys:    newTTLCache[string, worker.APIKey](keyTTL, 10000),
-		tenants: newTTLCache[string, worker.Tenant](tenantTTL, 10000),
-		replica: newTTLCache[string, *replica](replicaTTL, 1000),
-		leases:  newLeaseTable(),
+		cfg:      cfg,
+		decks:    cfg.Decks,
+		keys:     newTTLCache[string, worker.APIKey](keyTTL, 10000),
+		verified: newTTLCache[string, worker.APIKey](keyTTL, 10000),
+		tenants:  newTTLCache[string, worker.Tenant](tenantTTL, 10000),
+		replica:  newTTLCache[string, *replica](replicaTTL, 1000),
+		leases:   newLeaseTable(),
 	}
 	for _, rt := range routes {
 		rt := rt

@@ -59,6 +59,9 @@ func CanonicalKey(s string) string {
 	if canonical {
 		return s
 	}
+	if c, ok := commonKeys[s]; ok {
+		return c
+	}
 	b := []byte(s)
 	upper = true
 	for i, c := range b {
@@ -80,3 +83,17 @@ func tokenByte(c byte) bool {
 	}
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
+
+// commonKeys are the canonical forms of the header names requests carry
+// most, by their lower-case form (how JavaScript's Headers hands them to
+// Go): no allocation for them.
+var commonKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control",
+		"Cf-Connecting-Ip", "Cf-Ipcountry", "Cf-Ray", "Cf-Visitor", "Connection", "Content-Length", "Content-Type",
+		"Cookie", "Host", "Idempotency-Key", "If-None-Match", "Origin", "Referer", "User-Agent",
+		"X-Forwarded-For", "X-Forwarded-Proto", "X-Real-Ip", "X-Tollgate-Activation"} {
+		m[strings.ToLower(k)] = k
+	}
+	return m
+}()

@@ -27,6 +27,17 @@ func TestCanonicalKey(t *testing.T) {
 	}
 }
 
+func TestCanonicalKeyCommon(t *testing.T) {
+	for lower, k := range commonKeys {
+		if got := CanonicalKey(lower); got != textproto.CanonicalMIMEHeaderKey(lower) || got != k {
+			t.Errorf("CanonicalKey(%q) = %q, want %q", lower, got, textproto.CanonicalMIMEHeaderKey(lower))
+		}
+		if n := testing.AllocsPerRun(10, func() { CanonicalKey(lower) }); n != 0 {
+			t.Errorf("CanonicalKey(%q) allocates %v times", lower, n)
+		}
+	}
+}
+
 func FuzzCanonicalKey(f *testing.F) {
 	f.Add("content-type")
 	f.Add("a b")
