@@ -57,7 +57,7 @@ function answer(id, buf) {
   const p = inflight.get(id);
   if (p === undefined) return;
   inflight.delete(id);
-  clearTimeout(p.timer);
+  if (p.timer !== undefined) clearTimeout(p.timer);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const status = dv.getUint16(0, true);
   const hl = dv.getUint32(2, true);
@@ -89,15 +89,18 @@ function headerBlock(headers) {
   return s;
 }
 
+// parseHeaders turns Go's header block into [name, value] pairs, which the
+// Response constructor takes in one call (Headers.append is a call per
+// header into the runtime).
 function parseHeaders(block) {
-  const h = new Headers();
+  const h = [];
   let start = 0;
   while (start < block.length) {
     let end = block.indexOf("\n", start);
     if (end < 0) end = block.length;
     const colon = block.indexOf(":", start);
     if (colon > start && colon < end) {
-      h.append(block.slice(start, colon), block.slice(colon + 2, end));
+      h.push([block.slice(start, colon), block.slice(colon + 2, end)]);
     }
     start = end + 1;
   }
@@ -146,24 +149,29 @@ const ANSWER_TIMEOUT = 30000;
 function call(kind, method, url, headers, body, exec, aux) {
   return new Promise((resolve, reject) => {
     const id = nextID++;
-    const timer = setTimeout(() => {
-      inflight.delete(id);
-      reject(new Error("no answer from the Go program within " + ANSWER_TIMEOUT + " ms: " + method + " " + url));
-    }, ANSWER_TIMEOUT);
-    inflight.set(id, { resolve, reject, timer });
+    const p = { resolve, reject, timer: undefined };
+    inflight.set(id, p);
     try {
       send(id, kind, method, url, headers, body, exec, aux);
     } catch (e) {
       inflight.delete(id);
-      clearTimeout(timer);
       reject(e);
+      return;
+    }
+    // Most events are answered before send returns (no I/O): they need no
+    // watchdog, and a timer per request is a measurable share of its cost.
+    if (inflight.has(id)) {
+      p.timer = setTimeout(() => {
+        inflight.delete(id);
+        reject(new Error("no answer from the Go program within " + ANSWER_TIMEOUT + " ms: " + method + " " + url));
+      }, ANSWER_TIMEOUT);
     }
   });
 }
 
 async function handle(kind, req, env, exec, aux, extraHeaders = "") {
   if (serve === undefined) await start(env);
-  const body = await readBody(req);
+  const body = req.body === null ? null : await readBody(req); // no await without a body
   if (body === TOO_LARGE) return tooLarge();
   return call(kind, req.method, req.url, headerBlock(req.headers) + extraHeaders, body, exec, aux);
 }
