@@ -77,6 +77,8 @@ var portalRoutes = []Route{
 	{"GET", "/v1/notifications", (*Server).getNotifications},
 	{"GET", "/v1/audit", (*Server).getAudit},
 	{"POST", "/v1/admin/deck", (*Server).uploadDeck},
+	{"GET", "/v1/admin/decks", (*Server).listDecks},
+	{"POST", "/v1/admin/deck/current", (*Server).activateDeck},
 }
 
 // init mounts the portal's routes. Their answers are private to the

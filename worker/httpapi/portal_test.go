@@ -1065,3 +1065,70 @@ func TestRecommendation(t *testing.T) {
 		t.Errorf("current packages cost %s, want 15 (cat's UK & Europe)", cur.PackageCost)
 	}
 }
+
+func TestDeckVersionsAndActivate(t *testing.T) {
+	f := newPortalFixture(t)
+	deckCSV := func(rate string) []byte {
+		return []byte("prefix,destination,country,kind,connection_fee,rate,initial_increment,subsequent_increment,tiers,effective_from,effective_to,currency\n" +
+			"61,Australia,AU,landline,0," + rate + ",60,60,,2026-01-01,,USD\n")
+	}
+	upload := func(version, rate string) {
+		t.Helper()
+		wantStatus(t, f.do("ann", "POST", "/v1/admin/deck?version="+version, deckCSV(rate), "Content-Type", "text/csv"), 201, "")
+	}
+	list := func() DeckVersionsResponse {
+		t.Helper()
+		w := f.do("ann", "GET", "/v1/admin/decks", nil)
+		wantStatus(t, w, 200, "")
+		return decodeBody[DeckVersionsResponse](t, w)
+	}
+	// Before any upload through the API: the seeded current version is listed.
+	l := list()
+	if l.Current != "v1" || len(l.Versions) != 1 || !l.Versions[0].Current || l.Versions[0].UploadedAt != nil || l.Versions[0].Rows == 0 {
+		t.Fatalf("before uploads: %+v", l)
+	}
+	v1 := "v1:" + strconv.Itoa(l.Versions[0].Rows) + ":false:"
+	upload("2026-12", "0.11")
+	upload("2027-01", "0.09")
+	l = list()
+	got := []string{}
+	for _, v := range l.Versions {
+		got = append(got, v.Version+":"+strconv.Itoa(v.Rows)+":"+strconv.FormatBool(v.Current)+":"+v.UploadedBy)
+	}
+	// v1 was current before the history was kept: the first upload records it.
+	if want := "2027-01:1:true:ann@acme.example 2026-12:1:false:ann@acme.example " + v1; l.Current != "2027-01" || strings.Join(got, " ") != want {
+		t.Errorf("versions = %v (current %q), want %s", got, l.Current, want)
+	}
+
+	// Roll back: the older version is current at once, /v1/deck serves it.
+	activate := func(who, body string) *httptest.ResponseRecorder {
+		return f.do(who, "POST", "/v1/admin/deck/current", []byte(body), "Content-Type", "application/json")
+	}
+	w := activate("ann", `{"version":"2026-12"}`)
+	wantStatus(t, w, 200, "")
+	if p := decodeBody[DeckPublished](t, w); p.Version != "2026-12" || p.Previous != "2027-01" || p.Rows != 1 {
+		t.Errorf("activate = %+v", p)
+	}
+	if v := f.do("", "GET", "/v1/deck", nil).Header().Get("X-Deck-Version"); v != "2026-12" {
+		t.Errorf("current deck after roll-back = %q", v)
+	}
+	if rows := f.audit("acme"); len(rows) == 0 || rows[0].Action != "deck.activate" {
+		t.Errorf("audit = %+v", rows)
+	}
+	// Activating the current version again changes nothing and is fine.
+	wantStatus(t, activate("ann", `{"version":"2026-12"}`), 200, "")
+
+	// Refusals, and nothing moved.
+	wantStatus(t, activate("max", `{"version":"2027-01"}`), 403, core.Forbidden)
+	wantStatus(t, activate("gil", `{"version":"2027-01"}`), 403, core.Forbidden)
+	wantStatus(t, activate("", `{"version":"2027-01"}`), 401, core.Unauthorized)
+	wantStatus(t, f.do("max", "GET", "/v1/admin/decks", nil), 403, core.Forbidden)
+	wantStatus(t, activate("ann", `{"version":"nope"}`), 404, core.NotFound)
+	wantStatus(t, activate("ann", `{}`), 400, core.Invalid)
+	wantStatus(t, activate("ann", `{"version":"a/b"}`), 400, core.Invalid)
+	wantStatus(t, activate("ann", `{"version":7}`), 400, core.Invalid)
+	wantStatus(t, activate("ann", `{"version":`), 400, core.Invalid)
+	if cur, _ := f.blobs.Get(context.Background(), worker.KeyDeckCurrent); string(cur) != "2026-12" {
+		t.Errorf("a refused activation moved the deck to %s", cur)
+	}
+}

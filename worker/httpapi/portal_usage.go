@@ -1,23 +1,15 @@
 package httpapi
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"mime"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/billing"
-	"github.com/tollgate-voice/tollgate/core/deck"
-	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
@@ -317,115 +309,6 @@ func (s *Server) getAudit(w web.ResponseWriter, r *web.Request) error {
 		out.Entries = append(out.Entries, AuditJSON{Actor: e.Actor, Action: e.Action, Detail: d, At: e.At.UTC()})
 	}
 	respond(w, r, web.StatusOK, out)
-	return nil
-}
-
-// DeckPublished answers a successful POST /v1/admin/deck.
-type DeckPublished struct {
-	Version  string `json:"version"`
-	Rows     int    `json:"rows"`
-	Currency string `json:"currency"`
-	Previous string `json:"previous,omitempty"` // the version it replaced, still readable at /v1/deck?version=
-}
-
-// DeckErrorBody is the 400 answer to a deck with problems: every problem
-// with its CSV line number. Nothing is published.
-type DeckErrorBody struct {
-	Error   ErrorDetail    `json:"error"`
-	Errors  []RowErrorJSON `json:"errors"`
-	Omitted int            `json:"omitted"` // problems beyond those listed
-}
-
-// RowErrorJSON is one problem of an uploaded deck.
-type RowErrorJSON struct {
-	Line    int    `json:"line"`
-	Prefix  string `json:"prefix,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
-
-// maxVersionLen bounds a deck version name.
-const maxVersionLen = 64
-
-// uploadDeck publishes a CSV rate deck as a new version: parsed and
-// validated by the core (every bad line reported, nothing published), its
-// snapshot written under its version, then the current-version pointer
-// switched to it in one write. Old versions stay readable.
-func (s *Server) uploadDeck(w web.ResponseWriter, r *web.Request) error {
-	v, err := s.signedInAdmin(r)
-	if err != nil {
-		return err
-	}
-	if v.tenant.ID != s.cfg.Portal.OperatorTenant || v.tenant.ID == "" {
-		return core.Errorf(core.Forbidden, "only the platform operator's admins publish rate decks")
-	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "text/csv" {
-		return core.Errorf(core.Invalid, "send the deck as Content-Type: text/csv")
-	}
-	version := r.URL.Query().Get("version")
-	if len(version) > maxVersionLen || strings.ContainsAny(version, "/\x00\r\n") {
-		return core.FieldErrorf(core.Invalid, "version", "must be at most %d bytes without '/' or line breaks", maxVersionLen)
-	}
-	body, err := readBody(r, limitDeck)
-	if err != nil {
-		return err
-	}
-	if len(body) == 0 {
-		return core.Errorf(core.Invalid, "request body is empty")
-	}
-	d, err := deck.ParseCSV(bytes.NewReader(body))
-	if err != nil {
-		var ie *deck.ImportError
-		if errors.As(err, &ie) {
-			out := DeckErrorBody{Error: ErrorDetail{Code: core.Invalid, Message: "the deck has " +
-				strconv.Itoa(len(ie.Errors)+ie.Omitted) + " problem(s); nothing was published"}, Errors: []RowErrorJSON{}, Omitted: ie.Omitted}
-			for _, e := range ie.Errors {
-				out.Errors = append(out.Errors, RowErrorJSON{Line: e.Line, Prefix: e.Prefix, Field: e.Field, Message: e.Message})
-			}
-			respond(w, r, Status(err), out)
-			return nil
-		}
-		return err
-	}
-	if version == "" {
-		sum := sha256.Sum256(body)
-		version = "sha256-" + hex.EncodeToString(sum[:6])
-	}
-	d.Version = version
-	ix, err := deck.NewIndex(d)
-	if err != nil {
-		return err
-	}
-	snap, err := deck.EncodeSnapshot(ix)
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	if old, err := s.cfg.Blobs.Get(ctx, worker.DeckKey(version)); err == nil {
-		if !bytes.Equal(old, snap) {
-			return core.FieldErrorf(core.Conflict, "version", "version %q is already published with other rates: versions are immutable", version)
-		}
-	} else if core.ErrorCode(err) != core.NotFound {
-		return err
-	} else if err := s.cfg.Blobs.Put(ctx, worker.DeckKey(version), snap); err != nil {
-		return err
-	}
-	prev := ""
-	if b, err := s.cfg.Blobs.Get(ctx, worker.KeyDeckCurrent); err == nil {
-		prev = string(b)
-	}
-	// The one write that publishes: readers see the old or the new version.
-	if err := s.cfg.Blobs.Put(ctx, worker.KeyDeckCurrent, []byte(version)); err != nil {
-		return err
-	}
-	s.decks.refresh()
-	detail, _ := json.Marshal(map[string]any{"version": version, "rows": ix.Len(), "previous": prev})
-	if err := s.cfg.Portal.Store.CommitPortalWrite(ctx, worker.PortalWrite{Audit: worker.AuditEntry{Tenant: v.tenant.ID,
-		Actor: v.user.ID, Action: "deck.publish", Detail: string(detail), At: s.now().UTC()}}); err != nil {
-		return core.Errorf(core.Internal, "deck %s published; audit row failed: %v", version, err)
-	}
-	respond(w, r, web.StatusCreated, DeckPublished{Version: version, Rows: ix.Len(), Currency: ix.Currency(), Previous: prev})
 	return nil
 }
 

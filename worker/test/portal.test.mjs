@@ -231,6 +231,23 @@ test("admin deck upload: every bad line reported and nothing published; a good d
   assert.equal((await w.fetch("/v1/deck?version=" + encodeURIComponent(before))).status, 200, "old version gone");
   const dk = await w.kv.get("deck/current");
   assert.equal(dk, "it-2");
+
+  // The history lists both, newest first; rolling back is one switch.
+  assert.equal((await call("bob", "GET", "/v1/admin/decks")).status, 403);
+  const list = await json(await call("alice", "GET", "/v1/admin/decks"));
+  assert.equal(list.current, "it-2");
+  assert.deepEqual(list.versions.map((v) => [v.version, v.current]).slice(0, 2), [["it-2", true], [before, false]]);
+  assert.equal(list.versions[0].uploaded_by, "alice@demo.example");
+  const activate = (who, body) => call(who, "POST", "/v1/admin/deck/current", body, { "content-type": "application/json" });
+  assert.equal((await activate("bob", JSON.stringify({ version: before }))).status, 403);
+  assert.equal((await activate("gina", JSON.stringify({ version: before }))).status, 403);
+  assert.equal((await activate("alice", JSON.stringify({ version: "never-published" }))).status, 404);
+  assert.equal((await activate("alice", "{\"version\":")).status, 400);
+  assert.equal((await w.fetch("/v1/deck")).headers.get("x-deck-version"), "it-2", "a refused activation moved the deck");
+  const back = await activate("alice", JSON.stringify({ version: before }));
+  assert.equal(back.status, 200, await back.clone().text());
+  assert.equal((await json(back)).previous, "it-2");
+  assert.equal((await w.fetch("/v1/deck")).headers.get("x-deck-version"), before);
 });
 
 test("store conformance (incl. the portal's D1 tables) on the real bindings", async () => {

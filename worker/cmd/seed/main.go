@@ -102,6 +102,8 @@ func run(out, deckPath string) error {
 	}{
 		{worker.DeckKey(version), "deck.snapshot", snap},
 		{worker.KeyDeckCurrent, "deck.current", []byte(version)},
+		{worker.KeyDeckVersions, "deck.versions", worker.DeckVersions{{Version: version, Rows: ix.Len(),
+			Currency: ix.Currency(), UploadedAt: created, UploadedBy: "seed"}}.Encode()},
 	}
 	if err := writeJSON(filepath.Join(out, "keys.json"), keys); err != nil {
 		return err
