@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/tollgate-voice/tollgate/core/deck"
@@ -33,11 +34,15 @@ type DeckAdminPage struct {
 	fileSize int64
 	version  string // optional version name
 
-	phase   uploadPhase
-	sent    int64 // bytes sent so far
-	total   int64
-	outcome deckOutcome
-	history []deckPublished // versions published from this page
+	phase       uploadPhase
+	sent        int64 // bytes sent so far
+	total       int64
+	outcome     deckOutcome
+	versions    []deckVersion // the edge's deck history, newest first
+	versionsErr error         // why the history could not be read
+	confirming  string        // the version whose "make current" awaits confirmation
+	activating  string        // the version being made current
+	activateErr error
 
 	ctx app.Context // the page's own, kept at mount (see PackagesPage.ctx)
 }
@@ -60,6 +65,16 @@ type deckPublished struct {
 	Previous string `json:"previous"`
 }
 
+// deckVersion is one uploaded deck version (GET /v1/admin/decks).
+type deckVersion struct {
+	Version    string `json:"version"`
+	Rows       int    `json:"rows"`
+	Currency   string `json:"currency"`
+	UploadedAt string `json:"uploaded_at"` // RFC 3339; "" when the edge does not know
+	UploadedBy string `json:"uploaded_by"`
+	Current    bool   `json:"current"`
+}
+
 // deckProblem is one bad line of an uploaded deck.
 type deckProblem struct {
 	Line    int    `json:"line"`
@@ -75,6 +90,7 @@ type deckOutcome struct {
 	Summary   string        // the edge's words for a refused deck
 	Problems  []deckProblem // every bad line, in file order
 	Omitted   int           // problems beyond those listed
+	Activated bool          // Published was made current again, not uploaded
 	Err       error
 }
 
@@ -117,6 +133,7 @@ func (p *DeckAdminPage) OnMount(ctx app.Context) {
 		p.s = signedIn{checked: true, me: me, err: err}
 		if canPublishDecks(me) {
 			p.loadCurrent(ctx)
+			p.loadVersions()
 		}
 	})
 }
@@ -130,6 +147,57 @@ func (p *DeckAdminPage) loadCurrent(ctx app.Context) {
 		if ix != nil {
 			p.current, p.currentLen = ix.Version(), ix.Len()
 		}
+	})
+}
+
+// loadVersions reads the deck history from the edge.
+func (p *DeckAdminPage) loadVersions() {
+	ctx := p.ctx
+	ctx.Async(func() {
+		var out struct {
+			Current  string        `json:"current"`
+			Versions []deckVersion `json:"versions"`
+		}
+		err := callAPI("GET", "/v1/admin/decks", nil, &out, nil)
+		ctx.Dispatch(func(app.Context) {
+			p.versions, p.versionsErr = out.Versions, err
+		})
+	})
+}
+
+// askActivate asks to confirm making version current.
+func (p *DeckAdminPage) askActivate(version string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		p.confirming, p.activateErr = version, nil
+		focusAfterRender(ctx, "activate-confirm")
+	}
+}
+
+func (p *DeckAdminPage) cancelActivate(ctx app.Context, e app.Event) { p.confirming = "" }
+
+// activate makes the confirmed version current again.
+func (p *DeckAdminPage) activate(ctx app.Context, e app.Event) {
+	version := p.confirming
+	if version == "" || p.activating != "" {
+		return
+	}
+	p.activating, p.activateErr = version, nil
+	ctx = p.ctx
+	ctx.Async(func() {
+		var pub deckPublished
+		err := callAPI("POST", "/v1/admin/deck/current", map[string]string{"version": version}, &pub, nil)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.activating, p.confirming = "", ""
+			if err != nil {
+				p.activateErr = err
+				return
+			}
+			p.current, p.currentLen = pub.Version, pub.Rows
+			forgetDeck() // the rate checker and directory load these rates
+			p.phase, p.outcome = uploadDone, deckOutcome{Published: &pub, Activated: true}
+			focusAfterRender(ctx, "upload-outcome")
+			p.loadVersions()
+		})
 	})
 }
 
@@ -218,9 +286,9 @@ func (p *DeckAdminPage) upload(ctx app.Context, e app.Event) {
 					}
 					if pub := p.outcome.Published; pub != nil {
 						p.sent = p.total
-						p.history = append([]deckPublished{*pub}, p.history...)
 						p.current, p.currentLen = pub.Version, pub.Rows
 						forgetDeck() // the rate checker and directory load the new rates
+						p.loadVersions()
 					}
 					focusAfterRender(ctx, "upload-outcome")
 				})
@@ -317,6 +385,9 @@ func (p *DeckAdminPage) renderOutcome() app.UI {
 	case o.Published != nil:
 		pub := o.Published
 		msg := fmt.Sprintf("Published version %s: %d rows, prices in %s. The rate checker and the rates directory use it from now on.", pub.Version, pub.Rows, pub.Currency)
+		if o.Activated {
+			msg = fmt.Sprintf("Version %s is current again: %d rows, prices in %s. Calls are rated with it from now on.", pub.Version, pub.Rows, pub.Currency)
+		}
 		if pub.Previous != "" && pub.Previous != pub.Version {
 			msg += " The previous version, " + pub.Previous + ", stays readable."
 		}
@@ -355,18 +426,73 @@ func (p *DeckAdminPage) renderOutcome() app.UI {
 	)
 }
 
+// renderHistory lists the uploaded versions, newest first, each but the
+// current one with a button to make it current again (after a confirmation).
 func (p *DeckAdminPage) renderHistory() app.UI {
-	if len(p.history) == 0 {
-		return nil
+	body := []app.UI{app.H2().ID("history-title").Text("Versions")}
+	switch {
+	case p.versionsErr != nil:
+		body = append(body, pageError("versions-error", p.versionsErr))
+	case p.versions == nil:
+		body = append(body, app.P().Class("hint").Text("Loading the versions…"))
+	default:
+		body = append(body,
+			app.P().Class("hint").Text("Every uploaded version stays readable and can be made current again, for example to undo a mistaken upload. Calls are rated with the current version."),
+			app.Div().Class("table-wrap").Body(app.Table().ID("deck-versions").Class("data stack").Body(
+				app.Caption().Class("sr-only").Text("Uploaded rate-deck versions, newest first"),
+				app.THead().Body(app.Tr().Body(
+					app.Th().Scope("col").Text("Version"),
+					app.Th().Scope("col").Class("num").Text("Rows"),
+					app.Th().Scope("col").Text("Uploaded"),
+					app.Th().Scope("col").Text("Status"),
+				)),
+				app.TBody().Body(app.Range(p.versions).Slice(func(i int) app.UI {
+					v := p.versions[i]
+					return app.Tr().DataSet("version", v.Version).Body(
+						app.Th().Scope("row").Text(v.Version),
+						app.Td().DataSet("label", "Rows").Class("num").Text(fmt.Sprint(v.Rows)),
+						app.Td().DataSet("label", "Uploaded").Text(uploadedWords(v)),
+						app.Td().DataSet("label", "Status").Body(p.versionStatus(v)),
+					)
+				})),
+			)),
+		)
 	}
-	return app.Section().Class("panel").Aria("labelledby", "history-title").Body(
-		app.H2().ID("history-title").Text("Published from this page"),
-		app.Ul().Class("plain").ID("deck-history").Body(app.Range(p.history).Slice(func(i int) app.UI {
-			h := p.history[i]
-			return app.Li().Text(fmt.Sprintf("Version %s — %d rows (%s)", h.Version, h.Rows, h.Currency))
-		})),
-		app.P().Class("hint").Text("Older versions stay readable at /v1/deck?version=<name>; the edge has no list of them."),
-	)
+	if p.confirming != "" {
+		busy := p.activating != ""
+		body = append(body, app.Div().ID("activate-confirm").TabIndex(-1).Class("message warn").Attr("role", "alertdialog").
+			Aria("labelledby", "activate-question").Body(
+			app.P().ID("activate-question").Text("Make version "+p.confirming+" current? Every call from now on is rated with its prices, in every account."),
+			app.Div().Class("actions").Body(
+				app.Button().ID("activate-yes").Class("button").Disabled(busy).Text(busyText(busy, "Make "+p.confirming+" current", "Switching…")).OnClick(p.activate),
+				app.Button().ID("activate-no").Class("button secondary").Disabled(busy).Text("Cancel").OnClick(p.cancelActivate),
+			),
+		))
+	}
+	if p.activateErr != nil {
+		body = append(body, pageError("activate-error", p.activateErr))
+	}
+	return app.Section().Class("panel").Aria("labelledby", "history-title").Body(body...)
+}
+
+func (p *DeckAdminPage) versionStatus(v deckVersion) app.UI {
+	if v.Version == p.current || (p.current == "" && v.Current) {
+		return app.Span().Class("badge").Text("Current")
+	}
+	return app.Button().Class("button secondary small").Aria("label", "Make version "+v.Version+" current").
+		Disabled(p.activating != "").Text("Make current").OnClick(p.askActivate(v.Version))
+}
+
+// uploadedWords says when and by whom a version was uploaded.
+func uploadedWords(v deckVersion) string {
+	when := "before the history was kept"
+	if t, err := time.Parse(time.RFC3339, v.UploadedAt); err == nil {
+		when = t.UTC().Format("2 Jan 2006 15:04 UTC")
+	}
+	if v.UploadedBy != "" {
+		return when + " by " + v.UploadedBy
+	}
+	return when
 }
 
 func dash(s string) string {

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -123,10 +124,14 @@ func TestDeckUploadOutcomeShown(t *testing.T) {
 	p.phase, p.sent, p.total = uploadDone, 900, 900
 	p.outcome = readDeckAnswer(apiResponse{400, []byte(`{"error":{"message":"the deck has 2 problem(s); nothing was published"},"errors":[{"line":3,"prefix":"6x","field":"prefix","message":"prefix must be 1-15 digits"}],"omitted":1}`)})
 	html := app.HTMLString(p.Render())
-	for _, w := range []string{"Nothing was published: the deck has 2 problems.", `<th scope="row" class="num">3</th>`, "prefix must be 1-15 digits", "…and 1 more problem not listed."} {
+	for _, w := range []string{"Nothing was published: the deck has 2 problems.", "prefix must be 1-15 digits", "…and 1 more problem not listed."} {
 		if !strings.Contains(html, w) {
 			t.Errorf("problems: misses %q in %s", w, html)
 		}
+	}
+	// The line number heads its row (go-app writes attributes in any order).
+	if !regexp.MustCompile(`<th (scope="row" class="num"|class="num" scope="row")>3</th>`).MatchString(html) {
+		t.Errorf("problems: line 3 is not a row header in %s", html)
 	}
 	p.outcome = readDeckAnswer(apiResponse{201, []byte(`{"version":"v2","rows":1234,"currency":"USD","previous":"v1"}`)})
 	html = app.HTMLString(p.Render())
@@ -166,5 +171,41 @@ func TestDeckUploadCheckedBeforeSending(t *testing.T) {
 	}
 	if v := (&DeckAdminPage{version: "  2026-12 "}).versionName(); v != "2026-12" {
 		t.Errorf("versionName = %q", v)
+	}
+}
+
+func TestDeckVersionsPanel(t *testing.T) {
+	me := admin()
+	me.Operator = true
+	p := &DeckAdminPage{}
+	render(t, p)
+	p.s = signedIn{checked: true, me: me}
+	if html := app.HTMLString(p.Render()); !strings.Contains(html, "Loading the versions…") {
+		t.Errorf("before the history arrives: %s", html)
+	}
+	p.current = "2027-01"
+	p.versions = []deckVersion{
+		{Version: "2027-01", Rows: 12, Currency: "USD", UploadedAt: "2026-12-06T07:00:00Z", UploadedBy: "alice@demo.example", Current: true},
+		{Version: "seed-1", Rows: 9384, Currency: "USD"},
+	}
+	html := app.HTMLString(p.Render())
+	for _, w := range []string{"6 Dec 2026 07:00 UTC by alice@demo.example", "before the history was kept", ">Current<",
+		`aria-label="Make version seed-1 current"`} {
+		if !strings.Contains(html, w) {
+			t.Errorf("versions: misses %q", w)
+		}
+	}
+	if strings.Contains(html, `aria-label="Make version 2027-01 current"`) || strings.Contains(html, "activate-confirm") {
+		t.Error("the current version offers to be made current, or a confirmation shows unasked")
+	}
+	p.confirming = "seed-1"
+	html = app.HTMLString(p.Render())
+	if !strings.Contains(html, "Make version seed-1 current? Every call from now on is rated with its prices") || !strings.Contains(html, `id="activate-yes"`) {
+		t.Errorf("confirmation: %s", html)
+	}
+	p.confirming, p.phase = "", uploadDone
+	p.outcome = deckOutcome{Published: &deckPublished{Version: "seed-1", Rows: 9384, Currency: "USD", Previous: "2027-01"}, Activated: true}
+	if html = app.HTMLString(p.Render()); !strings.Contains(html, "Version seed-1 is current again: 9384 rows") {
+		t.Errorf("after the switch: %s", html)
 	}
 }

@@ -176,8 +176,25 @@ func TestDeckAdminUpload(t *testing.T) {
 		t.Errorf("/v1/deck serves %s, want the new version %s", v, version)
 	}
 	waitContains(t, ctx, "#deck-current", "version "+version)
-	waitContains(t, ctx, "#deck-history", version)
+	waitContains(t, ctx, "#deck-versions", version)
 	screenshot(t, ctx, "deck-admin-published")
+
+	// Roll back: the earlier version is listed; making it current asks first,
+	// then the edge serves it again.
+	rollBack := `#deck-versions tr[data-version="` + before + `"] button`
+	waitJS(t, ctx, fmt.Sprintf(`!!document.querySelector(%q)`, rollBack), "the earlier version's Make current button")
+	click(t, ctx, rollBack)
+	waitContains(t, ctx, "#activate-question", "Make version "+before+" current?")
+	screenshot(t, ctx, "deck-admin-rollback-confirm")
+	if v := deckVersion(t); v != version {
+		t.Errorf("asking to confirm already switched the deck to %s", v)
+	}
+	click(t, ctx, "#activate-yes")
+	waitContains(t, ctx, "#upload-outcome", "Version "+before+" is current again")
+	if v := deckVersion(t); v != before {
+		t.Errorf("/v1/deck serves %s after the roll-back, want %s", v, before)
+	}
+	waitContains(t, ctx, "#deck-current", "version "+before)
 
 	// Phone width: the form and the outcome fit.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
