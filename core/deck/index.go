@@ -89,6 +89,40 @@ import (
 // chain, the top read that waits for it and mispredicted probe branches
 // weigh as much as the size of the tables.
 //
+// Also measured and rejected, aiming at overlapping the misses of
+// consecutive lookups by taking the mispredicted branches out of the probe
+// (6 December 2026). The same 4 MB of 16-byte slots, regrouped as buckets
+// of four, 64-byte aligned (a large allocation starts on a page), the
+// overflow of a bucket marked in its first key, the four keys compared
+// with SETcc arithmetic, no branch. Thread CPU time per lookup, each
+// variant and this design in the same iterations, warmed as in
+// BenchmarkLookup/paired, medians of 7-9, load average 3.4-5.7 from other
+// builds; the code is commit 814ad9d (branch deck-index-buckets):
+//   - no branch at all on the common paths: both the longest and the
+//     second longest candidate lengths probed, hit and miss resolved by
+//     masks, a branch only to a general loop (3 % of lookups): 111-156 ns
+//     uniform and 76-86 Zipf against 69-82 and 60-71 for this design. The
+//     second probe and the arithmetic cost more than the mispredictions:
+//     with 256 numbers cycled over (all in cache, every branch learnt) it
+//     takes 47-81 ns against 27-43;
+//   - the longest candidate probed without branches, any failure to a
+//     general loop: 138 and 67 ns against 82 and 61;
+//   - this design's control flow over buckets matched without branches:
+//     94 ns uniform against 69-77, 58-62 Zipf against 60-71 (a tie), but
+//     faster in every pair of the cold regime (BenchmarkLookup/cold's
+//     alternation every 4,096 numbers): 103-158 against 127-189 uniform,
+//     70-85 against 89-108 Zipf. Not taken: the paired regime is the
+//     target's.
+//
+// Our reading: when the warm-up leaves the tables in the L3 cache, a
+// predicted branch lets the core run on into the next lookup before the
+// slot arrives, where a data dependency makes it wait; and with everything
+// cached and every branch learnt a lookup still takes ~30 ns, so
+// mispredictions are not what keeps it from 40 ns. 2 MiB pages for the
+// tables (mmap with MADV_HUGEPAGE, an experiment outside core: Go's heap
+// gets none when transparent huge pages are "madvise", as here) gained at
+// most ~10 %, within the noise, and do not exist for the wasm builds.
+//
 // # Measuring
 //
 // BenchmarkLookup/paired is the measure of the target (Find ≤ 40
