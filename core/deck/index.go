@@ -97,7 +97,7 @@ import (
 // with SETcc arithmetic, no branch. Thread CPU time per lookup, each
 // variant and this design in the same iterations, warmed as in
 // BenchmarkLookup/paired, medians of 7-9, load average 3.4-5.7 from other
-// builds; the code is commit 814ad9d (branch deck-index-buckets):
+// builds; the experiment's code was not kept:
 //   - no branch at all on the common paths: both the longest and the
 //     second longest candidate lengths probed, hit and miss resolved by
 //     masks, a branch only to a general loop (3 % of lookups): 111-156 ns
