@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"mime"
 	"strconv"
 	"strings"
 
@@ -66,7 +65,7 @@ func decode(r *web.Request, limit int64, v any) error {
 	}
 	mt := mediaJSON
 	if ct := r.Header.Get("Content-Type"); ct != "" && ct != mediaJSON {
-		if mt, _, err = mime.ParseMediaType(ct); err != nil {
+		if mt, err = mediaType(ct); err != nil {
 			return core.Errorf(core.Invalid, "malformed Content-Type")
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"mime"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +69,7 @@ func (s *Server) uploadDeck(w web.ResponseWriter, r *web.Request) error {
 	if err != nil {
 		return err
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mt, _ := mediaType(r.Header.Get("Content-Type"))
 	if mt != "text/csv" {
 		return core.Errorf(core.Invalid, "send the deck as Content-Type: text/csv")
 	}

@@ -8,8 +8,9 @@ import (
 )
 
 // TestWasmLinksNoNetHTTP keeps net/http (and what it drags in: crypto/tls,
-// net, HTTP/2, mime/multipart) out of the edge's wasm, which must stay
-// within the 2 MB gzip budget: handlers use worker/web instead.
+// net, HTTP/2, mime/multipart) and mime out of the edge's wasm, which must
+// stay within the 2 MB gzip budget: handlers use worker/web and
+// httpapi.mediaType instead.
 func TestWasmLinksNoNetHTTP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -25,7 +26,7 @@ func TestWasmLinksNoNetHTTP(t *testing.T) {
 		t.Fatalf("go list gave too few packages: %q", deps)
 	}
 	banned := map[string]bool{"net/http": true, "crypto/tls": true, "net": true, "net/textproto": true,
-		"mime/multipart": true, "crypto/x509": true}
+		"mime/multipart": true, "crypto/x509": true, "mime": true}
 	for _, d := range deps {
 		if banned[d] || strings.HasPrefix(d, "net/http/") {
 			t.Errorf("the js/wasm build of worker/cmd/edge links %s", d)
