@@ -24,6 +24,11 @@ worker-build:
 	@mkdir -p $(WB)
 	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs $(WB)/
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WB)/app.wasm ./worker/cmd/edge
+	@# The integration tests' build: the same worker plus the self-test
+	@# endpoints (store conformance, agreement table) on the real bindings.
+	@mkdir -p $(WB)/selftest
+	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs $(WB)/selftest/
+	GOOS=js GOARCH=wasm $(GO) build -tags selftest -trimpath -ldflags="-s -w" -o $(WB)/selftest/app.wasm ./worker/cmd/edge
 	$(GO) build -o $(WB)/loadgen ./worker/cmd/loadgen
 	$(GO) run ./worker/cmd/seed -out $(WB)/seed -deck $(SEED_DECK)
 

@@ -34,7 +34,7 @@ const hello = new Miniflare({
 // BENCH_LEASE_ISOLATES sizes the quota leases (TOLLGATE_LEASE_ISOLATES;
 // default 4: a lease is a quarter of what the account has free).
 const leaseIsolates = process.env.BENCH_LEASE_ISOLATES;
-const go = new Miniflare(workerOptions({ ...local, bindings: leaseIsolates ? { TOLLGATE_LEASE_ISOLATES: leaseIsolates } : {} }));
+const go = new Miniflare(workerOptions({ dir: build, ...local, bindings: leaseIsolates ? { TOLLGATE_LEASE_ISOLATES: leaseIsolates } : {} }));
 console.log(`quota leases sized for ${leaseIsolates || "4 (default)"} isolate(s) per account (BENCH_LEASE_ISOLATES)`);
 const wasmRule = { modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }] };
 const glues = {};

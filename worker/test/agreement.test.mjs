@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { start, root, keys, bearer, workerOptions } from "./harness.mjs";
+import { start, root, keys, bearer, workerOptions, build } from "./harness.mjs";
 
 const tableText = readFileSync(join(root, "core", "testdata", "agreement.json"), "utf8");
 const table = JSON.parse(tableText);
@@ -106,8 +106,8 @@ test("rates lookup on the seeded global deck equals the native core's prices", a
   }
 });
 
-test("without the TOLLGATE_SELFTEST binding the self-test routes do not exist", async () => {
-  const mf = new Miniflare(workerOptions({ bindings: { TOLLGATE_OPERATOR: "demo" } }));
+async function selfTestRoutesAbsent(options) {
+  const mf = new Miniflare(workerOptions(options));
   try {
     for (const path of ["/__selftest/agreement", "/__selftest/stores?unique=x"]) {
       const res = await mf.dispatchFetch("http://tollgate.test" + path, { method: "POST", body: tableText });
@@ -118,4 +118,12 @@ test("without the TOLLGATE_SELFTEST binding the self-test routes do not exist", 
   } finally {
     await mf.dispose();
   }
+}
+
+test("without the TOLLGATE_SELFTEST binding the self-test routes do not exist", async () => {
+  await selfTestRoutesAbsent({ bindings: { TOLLGATE_OPERATOR: "demo" } });
+});
+
+test("the production build has no self-test routes, whatever the bindings say", async () => {
+  await selfTestRoutesAbsent({ dir: build, bindings: { TOLLGATE_SELFTEST: "1", TOLLGATE_OPERATOR: "demo" } });
 });

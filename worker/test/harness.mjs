@@ -42,11 +42,17 @@ export async function loadSeed(mf) {
   return { db, kv };
 }
 
-export function workerOptions(extra = {}) {
+// selftestBuild is the worker built with -tags selftest (worker.mk): the
+// production worker plus the /__selftest endpoints the tests call.
+export const selftestBuild = join(build, "selftest");
+
+// workerOptions are Miniflare's options for the built worker: the selftest
+// build unless dir says otherwise (the benchmark runs the production one).
+export function workerOptions({ dir = selftestBuild, ...extra } = {}) {
   return {
     modules: true,
-    scriptPath: join(build, "worker.mjs"),
-    modulesRoot: build,
+    scriptPath: join(dir, "worker.mjs"),
+    modulesRoot: dir,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-04-01",
     cf: false,

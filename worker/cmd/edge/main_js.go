@@ -3,7 +3,6 @@
 package main
 
 import (
-	"fmt"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/tollgate-voice/tollgate/worker/cfstore"
 	"github.com/tollgate-voice/tollgate/worker/glue"
 	"github.com/tollgate-voice/tollgate/worker/httpapi"
-	"github.com/tollgate-voice/tollgate/worker/storetest"
 	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
@@ -63,34 +61,10 @@ func main() {
 	})
 	webhooks := &httpapi.WebhookConsumer{Webhooks: db, Poster: cfstore.Fetch{}}
 	cron := &httpapi.Cron{Tenants: db, Accounts: accounts, Leases: api}
-	fetch := web.Handler(api)
-	if env.Get("TOLLGATE_SELFTEST").Truthy() {
-		// Only the integration tests set this binding: it adds an endpoint
-		// running the store conformance suite on the real bindings.
-		mux := &web.Mux{}
-		mux.HandleFunc("POST /__selftest/agreement", httpapi.AgreementSelfTest) // the agreement table in this wasm
-		mux.HandleFunc("POST /__selftest/stores", func(w web.ResponseWriter, r *web.Request) {
-			unique := r.URL.Query().Get("unique")
-			var rec storetest.Recorder
-			rec.Run(func(t storetest.T) { storetest.Blobs(t, kv, unique) })
-			rec.Run(func(t storetest.T) { storetest.Ledger(t, db, unique) })
-			rec.Run(func(t storetest.T) { storetest.Portal(t, db, "st-"+unique, unique) })
-			w.Header().Set("content-type", "text/plain")
-			for _, f := range rec.Failures {
-				fmt.Fprintln(w, f)
-			}
-			if len(rec.Failures) == 0 {
-				fmt.Fprint(w, "ok")
-			}
-		})
-		fetch = web.HandlerFunc(func(w web.ResponseWriter, r *web.Request) {
-			if h, _ := mux.Route(r); h != nil {
-				h.ServeWeb(w, r)
-				return
-			}
-			api.ServeWeb(w, r)
-		})
-	}
+	// The integration tests' build (-tags selftest) adds endpoints running
+	// the store conformance suite and the agreement table on the real
+	// bindings; the production build links none of that.
+	fetch := withSelfTest(env, api, kv, db)
 	// The cron trigger also issues the invoices of cycles that began.
 	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: &httpapi.InvoiceCron{Next: cron, API: api}, Queue: webhooks})
 }
