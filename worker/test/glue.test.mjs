@@ -43,3 +43,18 @@ test("the same Go instance serves request after request", async () => {
     await r.arrayBuffer();
   }
 });
+
+test("a handler that panics, or whose JavaScript call throws, costs only its own request", async () => {
+  for (const how of ["panic", "throw", "panic", "throw"]) {
+    const res = await w.fetch("/__selftest/panic?how=" + how, { method: "POST" });
+    assert.equal(res.status, 500, how);
+    const body = await res.json();
+    assert.deepEqual(body, { error: { code: "internal", message: "internal error" } }, how); // no details leak
+    // The same Go instance goes on answering, concurrently too.
+    const after = await Promise.all([0, 1, 2].map(() => w.fetch("/v1/rates/lookup?number=%2B61412345678", { headers: bearer(keys.demo) })));
+    for (const r of after) {
+      assert.equal(r.status, 200, "after a " + how);
+      assert.equal((await r.json()).number, "+61412345678");
+    }
+  }
+});

@@ -14,7 +14,8 @@ import (
 
 // withSelfTest adds, when the TOLLGATE_SELFTEST binding is set, the
 // integration tests' endpoints: the store conformance suite on the real
-// bindings and the agreement table computed in this wasm.
+// bindings, the agreement table computed in this wasm, and a handler that
+// panics (the glue's recovery).
 func withSelfTest(env js.Value, api web.Handler, kv *cfstore.KV, db *cfstore.D1) web.Handler {
 	if !env.Get("TOLLGATE_SELFTEST").Truthy() {
 		return api
@@ -34,6 +35,14 @@ func withSelfTest(env js.Value, api web.Handler, kv *cfstore.KV, db *cfstore.D1)
 		if len(rec.Failures) == 0 {
 			fmt.Fprint(w, "ok")
 		}
+	})
+	// A handler that panics, or whose binding call throws, must cost only
+	// its own request: the glue answers 500 and the Go instance goes on.
+	mux.HandleFunc("POST /__selftest/panic", func(w web.ResponseWriter, r *web.Request) {
+		if r.URL.Query().Get("how") == "throw" {
+			js.Global().Get("JSON").Call("parse", "{") // a JavaScript exception inside Go
+		}
+		panic("self-test panic")
 	})
 	return web.HandlerFunc(func(w web.ResponseWriter, r *web.Request) {
 		if h, _ := mux.Route(r); h != nil {
