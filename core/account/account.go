@@ -157,9 +157,10 @@ type Account struct {
 	prevSecs   int64
 
 	reservations map[string]*reservation
-	heldBundle   int64 // seconds held by reservations
-	heldMoney    int64 // money units held by reservations
-	rated        map[string]ratedCall
+	heldBundle   int64                // seconds held by reservations
+	heldMoney    int64                // money units held by reservations
+	rated        map[string]RatedCall // rated calls the account keeps itself
+	calls        RatedCalls           // or where the caller keeps them (UseRatedCalls)
 
 	// caches, rebuilt by refresh after every change
 	poolSeconds int64
@@ -179,7 +180,7 @@ func New(id string, cat *Catalog, s Settings) (*Account, error) {
 		return nil, core.FieldErrorf(core.Invalid, "catalog", "no catalog")
 	}
 	a := &Account{id: id, cat: cat, byUser: map[string]*user{},
-		reservations: map[string]*reservation{}, rated: map[string]ratedCall{}}
+		reservations: map[string]*reservation{}, rated: map[string]RatedCall{}}
 	if err := a.SetSettings(s); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
-	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
 // MaxRated bounds the rated calls an account remembers for idempotency
@@ -17,12 +16,16 @@ const MaxRated = 50_000
 // MaxSnapshotBytes bounds the size of a snapshot DecodeSnapshot accepts.
 const MaxSnapshotBytes = 32 << 20
 
-// remember records a rated call, forgetting older ones to stay within
-// MaxRated.
-func (a *Account) remember(id string, rc ratedCall) {
+// remember records a rated call: in the caller's RatedCalls, or in the
+// account, forgetting older ones to stay within MaxRated.
+func (a *Account) remember(rc RatedCall) {
+	if a.calls != nil {
+		a.calls.Remember(rc)
+		return
+	}
 	if len(a.rated) >= MaxRated {
 		for k, v := range a.rated {
-			if v.Period < a.period {
+			if v.period < a.period {
 				delete(a.rated, k)
 			}
 		}
@@ -33,13 +36,14 @@ func (a *Account) remember(id string, rc ratedCall) {
 			delete(a.rated, k)
 		}
 	}
-	a.rated[id] = rc
+	a.rated[rc.rating.CallID] = rc
 }
 
-// forget drops rated calls older than the previous month.
+// forget drops the rated calls the account keeps that are older than the
+// previous month.
 func (a *Account) forget() {
 	for k, v := range a.rated {
-		if v.Period < a.period-1 {
+		if !a.Remembers(v) {
 			delete(a.rated, k)
 		}
 	}
@@ -75,11 +79,7 @@ func (a *Account) Snapshot() Snapshot {
 	}
 	slices.SortFunc(s.Reservations, func(x, y SnapshotReservation) int { return cmp.Compare(x.CallID, y.CallID) })
 	for _, rc := range a.rated {
-		r := rc.Rating
-		s.Rated = append(s.Rated, SnapshotRated{Period: rc.Period, CallID: r.CallID, User: r.User, Start: r.Start,
-			Cover: uint8(r.Cover), Reason: string(r.Reason), Package: r.Package, Destination: r.Destination,
-			Country: r.Country, Kind: uint8(r.Kind), Seconds: r.Seconds, BundleMinutes: r.BundleMinutes,
-			PAYGSeconds: r.PAYGSeconds, Cost: r.Cost, Authorized: r.Authorized})
+		s.Rated = append(s.Rated, rc.snapshot())
 	}
 	slices.SortFunc(s.Rated, func(x, y SnapshotRated) int { return cmp.Compare(x.CallID, y.CallID) })
 	return s
@@ -215,20 +215,14 @@ func FromSnapshot(cat *Catalog, s Snapshot) (*Account, error) {
 		return nil, bad("too many rated calls")
 	}
 	for _, r := range s.Rated {
-		if err := checkCallID(r.CallID); err != nil {
+		rc, err := ratedFromSnapshot(r)
+		if err != nil {
 			return nil, snapErr(err)
 		}
 		if _, dup := a.rated[r.CallID]; dup {
 			return nil, bad("rated call %q listed twice", r.CallID)
 		}
-		if _, ok := toUnits(r.Cost); !ok || r.Cost.IsNegative() || Cover(r.Cover) > CoverPAYG ||
-			!deck.Kind(r.Kind).IsValid() || r.Seconds < 0 || r.BundleMinutes < 0 || r.PAYGSeconds < 0 {
-			return nil, bad("rated call %q is inconsistent", r.CallID)
-		}
-		a.rated[r.CallID] = ratedCall{Period: r.Period, Rating: Rating{CallID: r.CallID, User: r.User, Start: r.Start,
-			Cover: Cover(r.Cover), Reason: Reason(r.Reason), Package: r.Package, Destination: r.Destination,
-			Country: r.Country, Kind: deck.Kind(r.Kind), Authorized: r.Authorized,
-			Charge: Charge{Seconds: r.Seconds, BundleMinutes: r.BundleMinutes, PAYGSeconds: r.PAYGSeconds, Cost: r.Cost}}}
+		a.rated[r.CallID] = rc
 	}
 	a.refresh()
 	return a, nil

@@ -270,7 +270,10 @@ func (l *Ledger) Expire(now time.Time) []string {
 func (l *Ledger) RateCDR(rates *deck.Index, c CDR, lc *LeasedCall) (Rating, error) {
 	a := l.a
 	if lc != nil && lc.CallID == c.CallID {
-		_, rated := a.rated[c.CallID]
+		_, rated, err := a.ratedCall(c.CallID)
+		if err != nil {
+			return Rating{}, err
+		}
 		_, reserved := a.reservations[c.CallID]
 		hm, _ := toUnits(lc.HoldMoney)
 		if r, ok := l.leases[lc.LeaseID]; ok && (lc.HoldBundle > 0 || hm > 0) && !rated && !reserved && checkCallID(c.CallID) == nil &&

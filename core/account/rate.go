@@ -72,11 +72,22 @@ func (r Rating) Lines() []ChargeLine {
 	return out
 }
 
-// ratedCall is what the account remembers of a rated call, for idempotency.
-type ratedCall struct {
-	Period int32
-	Rating Rating // without Notices and Duplicate
+// RatedCall is what an account remembers of a rated call, for RateCDR's
+// idempotency: its rating (without Notices and Duplicate) and the month it
+// was charged to. An account keeps these records itself (in its snapshot,
+// at most MaxRated), or leaves them to the caller (UseRatedCalls), who
+// stores each under its call id (Encode, DecodeRatedCall).
+type RatedCall struct {
+	period int32
+	rating Rating
 }
+
+// CallID returns the id of the rated call.
+func (rc RatedCall) CallID() string { return rc.rating.CallID }
+
+// Rating returns what the call was charged, as RateCDR first answered it
+// (without Notices).
+func (rc RatedCall) Rating() Rating { return rc.rating }
 
 // RateCDR charges a completed call, idempotently by call id: rating the
 // same call again returns the first rating with Duplicate set and charges
@@ -96,6 +107,10 @@ type ratedCall struct {
 // classified against that month's bundle and cap (a late CDR of the
 // previous month goes to, and is judged by, that month's counters).
 //
+// The account remembers the call for idempotency itself, or in the
+// caller's RatedCalls (UseRatedCalls): then an error of its Rated fails the
+// rating, and nothing changes.
+//
 // Unknown users and numbers with no route cannot be charged: core.NotFound.
 // A bad CDR is core.Invalid, and so is the CDR of an unreserved call that
 // started before the previous month: rated calls are remembered for
@@ -112,11 +127,15 @@ func (a *Account) RateCDR(rates *deck.Index, c CDR) (Rating, error) {
 	if c.Start.IsZero() {
 		return Rating{}, core.FieldErrorf(core.Invalid, "start", "the call needs a start time")
 	}
-	if prev, ok := a.rated[c.CallID]; ok {
-		if prev.Rating.User != c.User || prev.Rating.Seconds != c.Seconds || !prev.Rating.Start.Equal(c.Start) {
+	prev, ok, err := a.ratedCall(c.CallID)
+	if err != nil {
+		return Rating{}, err
+	}
+	if ok {
+		if prev.rating.User != c.User || prev.rating.Seconds != c.Seconds || !prev.rating.Start.Equal(c.Start) {
 			return Rating{}, core.FieldErrorf(core.Conflict, "call_id", "call %q was already rated with different details", c.CallID)
 		}
-		r := prev.Rating
+		r := prev.rating
 		r.Duplicate = true
 		return r, nil
 	}
@@ -182,7 +201,7 @@ func (a *Account) RateCDR(rates *deck.Index, c CDR) (Rating, error) {
 	}
 	stored := r
 	stored.Notices = nil
-	a.remember(c.CallID, ratedCall{Period: p, Rating: stored})
+	a.remember(RatedCall{period: p, rating: stored})
 	a.refresh()
 	return r, nil
 }

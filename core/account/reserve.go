@@ -64,7 +64,9 @@ func checkCallID(id string) error {
 // bundle or the cap. Call Reserve right after Authorize on the same state
 // (AuthorizeAndReserve does both): if what the decision holds no longer fits
 // (another call was reserved in between), Reserve fails with core.Conflict. It is idempotent by call id: reserving
-// a call already reserved or already rated changes nothing.
+// a call already reserved or already rated changes nothing (an account
+// that leaves its rated calls to RatedCalls fails with its error, if it
+// cannot look the call up).
 func (a *Account) Reserve(req Request, d Decision) error {
 	if err := checkCallID(req.CallID); err != nil {
 		return err
@@ -75,8 +77,8 @@ func (a *Account) Reserve(req Request, d Decision) error {
 	if _, ok := a.reservations[req.CallID]; ok {
 		return nil
 	}
-	if _, ok := a.rated[req.CallID]; ok {
-		return nil
+	if _, ok, err := a.ratedCall(req.CallID); err != nil || ok {
+		return err
 	}
 	if len(a.reservations) >= MaxReservations {
 		return core.FieldErrorf(core.Conflict, "call_id", "too many calls in progress")
