@@ -32,6 +32,30 @@ type Blobs interface {
 	Put(ctx context.Context, key string, value []byte) error
 }
 
+// Entry is a key and its value.
+type Entry struct {
+	Key   string
+	Value []byte
+}
+
+// Storage is a Durable Object's own storage: Blobs plus reads and writes of
+// many keys at once. Keys are at most 512 bytes.
+type Storage interface {
+	Blobs
+	// GetMany returns the values of those of keys that exist.
+	GetMany(ctx context.Context, keys []string) (map[string][]byte, error)
+	// Write puts the entries and deletes the keys (a key in both is put),
+	// atomically: all of it is stored, or none.
+	Write(ctx context.Context, put []Entry, del []string) error
+	// List returns, in key order, up to limit (1 to 1000) entries whose
+	// keys start with prefix and sort after startAfter ("": from the
+	// first).
+	List(ctx context.Context, prefix, startAfter string, limit int) ([]Entry, error)
+}
+
+// MaxListLimit bounds Storage.List's limit.
+const MaxListLimit = 1000
+
 // The well-known keys of the Blobs store.
 const (
 	// KeyDeckCurrent holds the version string of the published deck.

@@ -3,6 +3,7 @@ package account
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/deck"
@@ -55,6 +56,12 @@ func (a *Account) UseRatedCalls(rc RatedCalls) []RatedCall {
 // refused unless it was reserved (see RateCDR), so it cannot be charged
 // twice.
 func (a *Account) Remembers(rc RatedCall) bool { return rc.period >= a.period-1 }
+
+// Month returns the calendar month the account's usage counters are in
+// (midnight on the 1st in its zone): the month of the latest call, lease
+// or usage it recorded. Records of rated calls the account no longer
+// Remembers change only when it changes.
+func (a *Account) Month() time.Time { return monthStart(a.period, a.loc) }
 
 // ratedCall looks a call up among the rated calls. A record the account
 // no longer Remembers is not seen, whether or not the caller deleted it

@@ -4,17 +4,21 @@ package cfstore
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net/url"
 	"syscall/js"
 
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/worker"
 )
 
-// DOStorage is worker.Blobs on a Durable Object's state.storage.
+// DOStorage is worker.Storage on a Durable Object's storage, as worker.mjs
+// hands it over (its ObjectStorage: the runtime's get and put, plus
+// getMany, write and list of many keys packed into one buffer).
 type DOStorage struct{ s js.Value }
 
-// NewDOStorage wraps state.storage.
+// NewDOStorage wraps the object's storage.
 func NewDOStorage(storage js.Value) *DOStorage { return &DOStorage{s: storage} }
 
 // Get implements worker.Blobs.
@@ -58,6 +62,121 @@ func (d *DOStorage) Put(_ context.Context, key string, value []byte) error {
 	}
 	p.Call("catch", logRejection)
 	return nil
+}
+
+// pack appends the packed form worker.mjs's ObjectStorage reads: each key
+// as a 4-byte little-endian length and its bytes, then its value the same
+// way if withValue.
+func pack(b []byte, key string, value []byte, withValue bool) []byte {
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(key)))
+	b = append(b, key...)
+	if withValue {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(value)))
+		b = append(b, value...)
+	}
+	return b
+}
+
+// unpack reads packed entries (keys with values).
+func unpack(b []byte) ([]worker.Entry, error) {
+	var out []worker.Entry
+	for len(b) > 0 {
+		var e worker.Entry
+		for i := range 2 {
+			if len(b) < 4 || uint64(len(b)-4) < uint64(binary.LittleEndian.Uint32(b)) {
+				return nil, core.Errorf(core.Internal, "storage returned malformed entries")
+			}
+			n := binary.LittleEndian.Uint32(b)
+			if i == 0 {
+				e.Key = string(b[4 : 4+n])
+			} else {
+				e.Value = b[4 : 4+n : 4+n]
+			}
+			b = b[4+n:]
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (d *DOStorage) packed(method string, buf []byte, args ...any) (js.Value, error) {
+	if !d.s.Truthy() {
+		return js.Undefined(), core.Errorf(core.Internal, "no Durable Object storage in this context")
+	}
+	return call(d.s, method, append([]any{bytesToJS(buf)}, args...)...)
+}
+
+// GetMany implements worker.Storage.
+func (d *DOStorage) GetMany(_ context.Context, keys []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	var buf []byte
+	for _, k := range keys {
+		buf = pack(buf, k, nil, false)
+	}
+	p, err := d.packed("getMany", buf)
+	if err != nil {
+		return nil, fmt.Errorf("storage get of %d keys: %w", len(keys), err)
+	}
+	v, err := await(p)
+	if err != nil {
+		return nil, fmt.Errorf("storage get of %d keys: %w", len(keys), err)
+	}
+	entries, err := unpack(bytesFromJS(v))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		out[e.Key] = e.Value
+	}
+	return out, nil
+}
+
+// Write implements worker.Storage. The puts and deletes go to the runtime
+// in one call, with no await between them: the runtime makes them one
+// atomic write. Like Put, it does not wait for the write to be durable:
+// the output gate holds the object's responses until it is.
+func (d *DOStorage) Write(_ context.Context, put []worker.Entry, del []string) error {
+	if len(put) == 0 && len(del) == 0 {
+		return nil
+	}
+	var buf []byte
+	for _, e := range put {
+		if e.Key == "" {
+			return core.FieldErrorf(core.Invalid, "key", "empty key")
+		}
+		buf = pack(buf, e.Key, e.Value, true)
+	}
+	for _, k := range del {
+		buf = pack(buf, k, nil, false)
+	}
+	p, err := d.packed("write", buf, len(put))
+	if err != nil {
+		return fmt.Errorf("storage write of %d keys: %w", len(put)+len(del), err)
+	}
+	p.Call("catch", logRejection)
+	return nil
+}
+
+// List implements worker.Storage.
+func (d *DOStorage) List(_ context.Context, prefix, startAfter string, limit int) ([]worker.Entry, error) {
+	if limit < 1 || limit > worker.MaxListLimit {
+		return nil, core.FieldErrorf(core.Invalid, "limit", "limit must be 1 to %d", worker.MaxListLimit)
+	}
+	if !d.s.Truthy() {
+		return nil, core.Errorf(core.Internal, "no Durable Object storage in this context")
+	}
+	p, err := call(d.s, "list", prefix, startAfter, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage list %q: %w", prefix, err)
+	}
+	v, err := await(p)
+	if err != nil {
+		return nil, fmt.Errorf("storage list %q: %w", prefix, err)
+	}
+	return unpack(bytesFromJS(v))
 }
 
 // Accounts is worker.Accounts on a Durable Object namespace binding: the

@@ -172,7 +172,11 @@ func (o *Object) lease(w web.ResponseWriter, r *web.Request) error {
 		now = call.start.Truncate(time.Second)
 	}
 	out := leaseResponse{Returned: []string{}}
-	err = o.withState(r, func(oa *objAccount) (bool, error) {
+	var ids []string
+	if call != nil {
+		ids = []string{call.q.CallID}
+	}
+	err = o.withCalls(r, ids, func(oa *objAccount) (bool, error) {
 		l := oa.ledger
 		returned, err := q.apply(oa, unused)
 		if err != nil {

@@ -23,7 +23,7 @@ type ObjectConfig struct {
 	Catalog *account.Catalog // the products accounts refer to
 	Now     func() time.Time
 	// Storage returns the storage of the object serving r.
-	Storage func(r *web.Request) worker.Blobs
+	Storage func(r *web.Request) worker.Storage
 	// Events, if set, receives an Event for every threshold a CDR crosses,
 	// for delivery to the tenant's webhook.
 	Events worker.Queue
@@ -32,7 +32,8 @@ type ObjectConfig struct {
 	Lease account.LeasePolicy
 }
 
-// storageKey is where an object keeps its account snapshot.
+// storageKey is where an object keeps its account: the ledger's snapshot
+// without rated calls, which have keys of their own (object_calls.go).
 const storageKey = "account"
 
 // activationHeader carries the identity of the object's current activation
@@ -44,7 +45,9 @@ const activationHeader = "X-Tollgate-Activation"
 // memory and guarded by its own mutex, which (with the object's input gate)
 // serializes everything that must not race. Every change is written to the
 // object's storage before it is acknowledged; if writing fails, the cached
-// state is dropped and reloaded from storage on the next request.
+// state is dropped and reloaded from storage on the next request. Rated
+// calls are not kept in memory: a request reads the records of the calls
+// it names (object_calls.go).
 type Object struct {
 	cfg ObjectConfig
 	mu  sync.Mutex
@@ -55,6 +58,7 @@ type objAccount struct {
 	mu         sync.Mutex
 	activation string
 	ledger     *account.Ledger // the account and the quota leased out of it
+	calls      objCalls        // the records of rated calls the request read or wrote
 	// credited is what the CDRs settled since ledger was loaded credited to
 	// each open lease (lease_object.go), to reconcile with what the isolate
 	// applied when the lease is returned.
@@ -111,6 +115,13 @@ func (o *Object) withLedger(r *web.Request, f func(l *account.Ledger) (bool, err
 // withState is with for operations that need the object's in-memory state
 // besides the ledger.
 func (o *Object) withState(r *web.Request, f func(oa *objAccount) (bool, error)) error {
+	return o.withCalls(r, nil, f)
+}
+
+// withCalls is withState for operations that may reserve or rate the
+// calls named: their records of rated calls are read first (the account
+// fails on a call whose record was not read).
+func (o *Object) withCalls(r *web.Request, callIDs []string, f func(oa *objAccount) (bool, error)) error {
 	tenant := r.URL.Query().Get("tenant")
 	if tenant == "" {
 		return core.Errorf(core.Invalid, "object request without tenant")
@@ -127,16 +138,25 @@ func (o *Object) withState(r *web.Request, f func(oa *objAccount) (bool, error))
 	ctx := r.Context()
 	store := o.cfg.Storage(r)
 	act := r.Header.Get(activationHeader)
+	if oa.calls.read == nil {
+		oa.calls.read = map[string]*account.RatedCall{}
+	}
+	defer oa.calls.reset() // nothing of the request's calls stays in memory
+	oa.calls.reset()
 	if oa.ledger == nil || oa.activation != act {
-		l, err := o.load(ctx, store, tenant)
+		l, err := o.load(ctx, store, tenant, &oa.calls)
 		if err != nil {
 			return err
 		}
 		oa.ledger, oa.activation, oa.credited = l, act, map[string]account.Unused{}
 	}
+	if err := oa.calls.fetch(ctx, store, callIDs); err != nil {
+		oa.ledger = nil
+		return err
+	}
 	changed, err := f(oa)
 	if changed {
-		if perr := o.persist(ctx, store, oa.ledger); perr != nil {
+		if perr := o.persist(ctx, store, oa.ledger, &oa.calls); perr != nil {
 			oa.ledger = nil // reload the last persisted state next time
 			return perr
 		}
@@ -147,8 +167,10 @@ func (o *Object) withState(r *web.Request, f func(oa *objAccount) (bool, error))
 }
 
 // load reads the account and its leases from the object's storage (a
-// snapshot without leases, as published in KV, is a ledger with none).
-func (o *Object) load(ctx context.Context, store worker.Blobs, tenant string) (*account.Ledger, error) {
+// snapshot without leases, as published in KV, is a ledger with none) and
+// hands its rated calls to calls. Rated calls the snapshot still carries
+// (written before they had keys of their own) move to their own keys.
+func (o *Object) load(ctx context.Context, store worker.Storage, tenant string, calls *objCalls) (*account.Ledger, error) {
 	b, err := store.Get(ctx, storageKey)
 	if core.ErrorCode(err) == core.NotFound {
 		// A new object: start from the account published for the tenant.
@@ -164,15 +186,28 @@ func (o *Object) load(ctx context.Context, store worker.Blobs, tenant string) (*
 	if err != nil {
 		return nil, core.Errorf(core.Internal, "account %q snapshot: %v", tenant, err)
 	}
+	if old := l.Account().UseRatedCalls(calls); len(old) > 0 {
+		calls.pending = append(calls.pending, old...)
+		if err := o.persist(ctx, store, l, calls); err != nil {
+			return nil, err
+		}
+		calls.reset()
+	}
 	return l, nil
 }
 
-func (o *Object) persist(ctx context.Context, store worker.Blobs, l *account.Ledger) error {
+// persist writes the ledger and the records of the calls it rated, in one
+// atomic write.
+func (o *Object) persist(ctx context.Context, store worker.Storage, l *account.Ledger, calls *objCalls) error {
 	b, err := l.Encode()
 	if err != nil {
 		return err
 	}
-	return store.Put(ctx, storageKey, b)
+	put, err := calls.entries()
+	if err != nil {
+		return err
+	}
+	return store.Write(ctx, append(put, worker.Entry{Key: storageKey, Value: b}), nil)
 }
 
 func decodeInternal(r *web.Request, v any) error {
@@ -206,7 +241,8 @@ func (o *Object) authorize(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	var out AuthorizeResponse
-	err = o.with(r, func(a *account.Account) (bool, error) {
+	err = o.withCalls(r, []string{q.CallID}, func(oa *objAccount) (bool, error) {
+		a := oa.ledger.Account()
 		d, perr := e164.ParseDial(q.Dialled, a.Settings().Home)
 		if perr != nil {
 			zero := 0
@@ -244,7 +280,11 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 	}
 	now := o.cfg.Now().UTC()
 	out := objectCDRBatchResponse{CDRBatchResponse: CDRBatchResponse{Results: make([]RatingJSON, len(b.CDRs))}}
-	err = o.withState(r, func(oa *objAccount) (bool, error) {
+	ids := make([]string, len(b.CDRs))
+	for i, c := range b.CDRs {
+		ids[i] = c.CallID
+	}
+	err = o.withCalls(r, ids, func(oa *objAccount) (bool, error) {
 		l := oa.ledger
 		a, v0 := l.Account(), l.Version()
 		st := a.Settings()
@@ -374,7 +414,14 @@ func (o *Object) expire(w web.ResponseWriter, r *web.Request) error {
 				out.Expired = append(out.Expired, res.CallID)
 			}
 		}
-		return len(returned) > 0 || len(out.Expired) > 0 || len(out.Leases) > 0, nil
+		changed := len(returned) > 0 || len(out.Expired) > 0 || len(out.Leases) > 0
+		// Records of calls the account no longer remembers go, a page per
+		// expiry (with the ledger if it changed: sweep writes its own
+		// progress, persist the ledger after it).
+		if _, err := o.sweep(r.Context(), o.cfg.Storage(r), l.Account()); err != nil {
+			return changed, core.Errorf(core.Internal, "deleting old rated calls: %v", err)
+		}
+		return changed, nil
 	})
 	if err != nil {
 		return err

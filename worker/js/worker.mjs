@@ -216,6 +216,7 @@ export class Account {
   constructor(state, env) {
     this.state = state;
     this.env = env;
+    this.storage = new ObjectStorage(state.storage);
     this.activation = "x-tollgate-activation: " + crypto.randomUUID() + "\n";
   }
   fetch(req) {
@@ -223,6 +224,85 @@ export class Account {
     // request's I/O (see worker/glue), so the object serializes here, with
     // the runtime's own gate, rather than on a Go lock.
     return this.state.blockConcurrencyWhile(() =>
-      handle(OBJECT, req, this.env, this.state, this.state.storage, this.activation));
+      handle(OBJECT, req, this.env, this.state, this.storage, this.activation));
   }
+}
+
+// ObjectStorage is an object's storage as Go sees it (cfstore.DOStorage):
+// get and put of one key as the runtime's, and reads, writes and listings
+// of many keys, each packed into one buffer (one call across, not one per
+// key). A packed entry is a 4-byte little-endian length and the UTF-8 key,
+// then, if it has a value, a 4-byte length and the value.
+class ObjectStorage {
+  constructor(storage) { this.s = storage; }
+  get(key) { return this.s.get(key); }
+  put(key, value) { return this.s.put(key, value); }
+  // getMany resolves to the entries found among the packed keys (the
+  // runtime reads at most 128 keys per call).
+  async getMany(buf) {
+    const { keys } = unpack(buf, 0);
+    const reads = [];
+    for (let i = 0; i < keys.length; i += 128) reads.push(this.s.get(keys.slice(i, i + 128)));
+    return packMaps(await Promise.all(reads));
+  }
+  // write deletes the keys packed after the first nput entries, then puts
+  // those. There is no await between the runtime calls, so the runtime
+  // submits them as one atomic write, and its output gate holds the
+  // object's responses until the write is durable (resetting the object
+  // if it fails). The promise settles when it is.
+  write(buf, nput) {
+    const { keys, values } = unpack(buf, nput);
+    const writes = [];
+    for (let i = nput; i < keys.length; i += 128) writes.push(this.s.delete(keys.slice(i, Math.min(i + 128, keys.length))));
+    for (let i = 0; i < nput; i += 128) {
+      const entries = {}; // keys are Go's, never "__proto__"
+      for (let j = i; j < Math.min(i + 128, nput); j++) entries[keys[j]] = values[j];
+      writes.push(this.s.put(entries));
+    }
+    return Promise.all(writes);
+  }
+  // list resolves to up to limit entries under prefix after startAfter.
+  async list(prefix, startAfter, limit) {
+    const opts = { prefix, limit };
+    if (startAfter) opts.startAfter = startAfter;
+    return packMaps([await this.s.list(opts)]);
+  }
+}
+
+// unpack reads packed keys; the first nput have values (copies).
+function unpack(buf, nput) {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const keys = [], values = [];
+  for (let off = 0; off < buf.byteLength;) {
+    const kl = dv.getUint32(off, true);
+    keys.push(dec.decode(buf.subarray(off + 4, off + 4 + kl)));
+    off += 4 + kl;
+    if (keys.length <= nput) {
+      const vl = dv.getUint32(off, true);
+      values.push(buf.slice(off + 4, off + 4 + vl));
+      off += 4 + vl;
+    }
+  }
+  return { keys, values };
+}
+
+// packMaps packs the entries of the runtime's Maps of key → bytes.
+function packMaps(maps) {
+  const parts = [];
+  let n = 0;
+  for (const m of maps) {
+    for (const [k, v] of m) {
+      const kb = enc.encode(k), vb = v instanceof Uint8Array ? v : new Uint8Array(v);
+      parts.push(kb, vb);
+      n += 8 + kb.byteLength + vb.byteLength;
+    }
+  }
+  const out = new Uint8Array(n), dv = new DataView(out.buffer);
+  let off = 0;
+  for (const p of parts) {
+    dv.setUint32(off, p.byteLength, true);
+    out.set(p, off + 4);
+    off += 4 + p.byteLength;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/tollgate-voice/tollgate/core"
@@ -43,6 +44,59 @@ func (b *Blobs) Put(_ context.Context, key string, value []byte) error {
 	defer b.mu.Unlock()
 	b.m[key] = slices.Clone(value)
 	return nil
+}
+
+// GetMany implements worker.Storage. The returned slices are copies.
+func (b *Blobs) GetMany(_ context.Context, keys []string) (map[string][]byte, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	out := make(map[string][]byte, len(keys))
+	for _, k := range keys {
+		if v, ok := b.m[k]; ok {
+			out[k] = slices.Clone(v)
+		}
+	}
+	return out, nil
+}
+
+// Write implements worker.Storage: under one lock, so atomically.
+func (b *Blobs) Write(_ context.Context, put []worker.Entry, del []string) error {
+	for _, e := range put {
+		if e.Key == "" {
+			return core.FieldErrorf(core.Invalid, "key", "empty key")
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, k := range del {
+		delete(b.m, k)
+	}
+	for _, e := range put {
+		b.m[e.Key] = slices.Clone(e.Value)
+	}
+	return nil
+}
+
+// List implements worker.Storage.
+func (b *Blobs) List(_ context.Context, prefix, startAfter string, limit int) ([]worker.Entry, error) {
+	if limit < 1 || limit > worker.MaxListLimit {
+		return nil, core.FieldErrorf(core.Invalid, "limit", "limit must be 1 to %d", worker.MaxListLimit)
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var keys []string
+	for k := range b.m {
+		if strings.HasPrefix(k, prefix) && k > startAfter {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	keys = keys[:min(len(keys), limit)]
+	out := make([]worker.Entry, len(keys))
+	for i, k := range keys {
+		out[i] = worker.Entry{Key: k, Value: slices.Clone(b.m[k])}
+	}
+	return out, nil
 }
 
 // Ledger is an in-memory worker.Keys and worker.Tenants.
@@ -200,7 +254,7 @@ func (a *Accounts) Storage(tenant string) *Blobs {
 
 // StorageOf returns the storage of the object a request is addressed to;
 // it is ObjectConfig.Storage for the in-memory backend.
-func (a *Accounts) StorageOf(r *web.Request) worker.Blobs {
+func (a *Accounts) StorageOf(r *web.Request) worker.Storage {
 	return a.Storage(r.URL.Query().Get("tenant"))
 }
 

@@ -9,5 +9,6 @@ import (
 
 func TestConformance(t *testing.T) {
 	storetest.Blobs(t, memstore.NewBlobs(), "mem")
+	storetest.Storage(t, memstore.NewBlobs(), "mem")
 	storetest.Ledger(t, memstore.NewLedger(), "mem")
 }

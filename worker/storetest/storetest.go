@@ -82,6 +82,82 @@ func Blobs(t T, b worker.Blobs, unique string) {
 	}
 }
 
+// Storage checks a worker.Storage (a Durable Object's storage): Blobs,
+// then many keys at once, atomic writes with deletes, and listing by
+// prefix in pages.
+func Storage(t T, s worker.Storage, unique string) {
+	Blobs(t, s, unique)
+	ctx := context.Background()
+	p := "storetest/" + unique + "/many/"
+	var put []worker.Entry
+	var keys []string
+	for i := range 300 { // more than one runtime call takes (128)
+		k := fmt.Sprintf("%s%04d", p, i)
+		keys = append(keys, k)
+		put = append(put, worker.Entry{Key: k, Value: []byte(fmt.Sprintf("v%d", i))})
+	}
+	if err := s.Write(ctx, put, nil); err != nil {
+		t.Fatalf("Write(%d entries): %v", len(put), err)
+	}
+	got, err := s.GetMany(ctx, append(slices.Clone(keys), p+"missing"))
+	if err != nil || len(got) != len(keys) {
+		t.Fatalf("GetMany = %d values, %v; want %d", len(got), err, len(keys))
+	}
+	for _, e := range put {
+		if !bytes.Equal(got[e.Key], e.Value) {
+			t.Fatalf("GetMany[%s] = %q, want %q", e.Key, got[e.Key], e.Value)
+		}
+	}
+	if got, err := s.GetMany(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("GetMany(none) = %v, %v", got, err)
+	}
+	// Pages of a listing, in key order, within the prefix.
+	if err := s.Put(ctx, "storetest/"+unique+"/many", []byte("outside")); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	var listed []string
+	for after := ""; ; {
+		page, err := s.List(ctx, p, after, 128)
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		for _, e := range page {
+			listed = append(listed, e.Key)
+			if i := len(listed) - 1; i >= len(put) || !bytes.Equal(e.Value, put[i].Value) {
+				t.Fatalf("List value of %s = %q", e.Key, e.Value)
+			}
+		}
+		if len(page) < 128 {
+			break
+		}
+		after = page[len(page)-1].Key
+	}
+	if !slices.Equal(listed, keys) {
+		t.Fatalf("List returned %d keys (first %v), want %d in order", len(listed), listed[:min(3, len(listed))], len(keys))
+	}
+	// A write with deletes: deleted keys are gone, a key both deleted and
+	// put is put.
+	if err := s.Write(ctx, []worker.Entry{{Key: keys[0], Value: []byte("new")}, {Key: p + "x", Value: []byte{}}}, keys[:200]); err != nil {
+		t.Fatalf("Write with deletes: %v", err)
+	}
+	got, err = s.GetMany(ctx, append(slices.Clone(keys), p+"x"))
+	if err != nil || len(got) != 102 || string(got[keys[0]]) != "new" || got[keys[1]] != nil || string(got[keys[299]]) != "v299" {
+		t.Fatalf("after the write: %d values (%q, %q), %v", len(got), got[keys[0]], got[keys[1]], err)
+	}
+	if v, ok := got[p+"x"]; !ok || len(v) != 0 {
+		t.Errorf("empty value stored as %v, %v", v, ok)
+	}
+	if page, err := s.List(ctx, p, "", 5); err != nil || len(page) != 5 || page[0].Key != keys[0] || page[1].Key != keys[200] {
+		t.Errorf("List after the write: %v, %v", page, err)
+	}
+	if err := s.Write(ctx, nil, append(slices.Clone(keys), p+"x")); err != nil {
+		t.Fatalf("Write(delete all): %v", err)
+	}
+	if page, err := s.List(ctx, p, "", 10); err != nil || len(page) != 0 {
+		t.Errorf("List after deleting all: %v, %v", page, err)
+	}
+}
+
 // Ledger checks a worker.Ledger.
 func Ledger(t T, l worker.Ledger, unique string) {
 	Tenants(t, l, unique)

@@ -55,7 +55,7 @@ func main() {
 		Leases: true})
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
-		Storage: func(r *web.Request) worker.Blobs { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
+		Storage: func(r *web.Request) worker.Storage { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
 		Events:  cfstore.NewQueue(env.Get("WEBHOOKS")),
 		Lease:   lease,
 	})
