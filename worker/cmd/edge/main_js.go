@@ -66,5 +66,5 @@ func main() {
 	// bindings; the production build links none of that.
 	fetch := withSelfTest(env, api, kv, db)
 	// The cron trigger also issues the invoices of cycles that began.
-	glue.Serve(glue.Handlers{Fetch: fetch, Object: httpapi.NewPortalObject(object, db), Scheduled: &httpapi.InvoiceCron{Next: cron, API: api}, Queue: webhooks})
+	glue.Serve(glue.Handlers{Fetch: fetch, Object: withObjectSelfTest(env, httpapi.NewPortalObject(object, db)), Scheduled: &httpapi.InvoiceCron{Next: cron, API: api}, Queue: webhooks})
 }
