@@ -39,7 +39,7 @@ type Entry struct {
 }
 
 // Storage is a Durable Object's own storage: Blobs plus reads and writes of
-// many keys at once. Keys are at most 512 bytes.
+// many keys at once.
 type Storage interface {
 	Blobs
 	// GetMany returns the values of those of keys that exist.

@@ -41,6 +41,10 @@
 //     month it started in, also when its CDR arrives after the 1st.
 //   - CDRs are idempotent by call id for the current and the previous
 //     month; an unreserved CDR older than that is refused, not charged.
+//     The account keeps a record of each rated call (at most MaxRated, in
+//     its snapshot), or leaves the records to its owner (UseRatedCalls:
+//     one small record per call, read only when that call's CDR arrives,
+//     so the account's own state does not grow with the month's calls).
 //
 // An *Account is not safe for concurrent use: its owner (a Durable Object, a
 // test, the portal) serialises access. Nothing here reads the wall clock;
