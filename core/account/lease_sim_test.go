@@ -116,16 +116,40 @@ func durationFor(c simCall, d account.Decision) int { return min(c.secs, d.MaxSe
 // With proactive, isolates renew in the background when RenewSoon says so
 // (counted apart: no call waits for those).
 func runLeased(t testing.TB, ix *deck.Index, newAcct func() *account.Account, p account.LeasePolicy, calls []simCall, isolates int, proactive bool) simResult {
+	return runLeasedSplit(t, ix, newAcct, p, calls, isolates, proactive, false)
+}
+
+// runLeasedSplit is runLeased; with split, the ledger keeps its rated
+// calls in a callStore, and is stored and reloaded around every CDR, which
+// is sent again after another reload (a duplicate, the same charge).
+func runLeasedSplit(t testing.TB, ix *deck.Index, newAcct func() *account.Account, p account.LeasePolicy, calls []simCall, isolates int, proactive, split bool) simResult {
 	l := account.NewLedger(newAcct(), p)
+	var store *splitLedger
+	if split {
+		store = &splitLedger{calls: newCallStore(), policy: p}
+		l.Account().UseRatedCalls(store.calls)
+	}
 	holders := make([]*account.LeaseHolder, isolates)
 	res := simResult{payg: decimal.Zero, charges: map[string]account.Charge{}}
 	var q pending
 	refMinutes, refPAYG := 0, decimal.Zero
 	settle := func(cs []simCDR) {
 		for _, c := range cs {
+			if store != nil {
+				store.save(t, l)
+				l = store.load(t)
+			}
 			r, err := l.RateCDR(ix, c.cdr, c.lc)
 			if err != nil {
 				t.Fatalf("%s: %v", c.cdr.CallID, err)
+			}
+			if store != nil {
+				store.save(t, l)
+				l = store.load(t)
+				again, err := l.RateCDR(ix, c.cdr, c.lc)
+				if err != nil || !again.Duplicate || again.BundleMinutes != r.BundleMinutes || again.PAYGSeconds != r.PAYGSeconds || !again.Cost.Equal(r.Cost) {
+					t.Fatalf("%s sent again: %+v %v, first %+v", c.cdr.CallID, again, err, r)
+				}
 			}
 			want := c.d.Quote(c.cdr.Seconds)
 			if r.BundleMinutes != want.BundleMinutes || r.PAYGSeconds != want.PAYGSeconds || !r.Cost.Equal(want.Cost) {
@@ -271,18 +295,21 @@ func TestLeaseSimulation(t *testing.T) {
 		isolates  int
 		same      bool // equals the single-authority run exactly
 		proactive bool
+		split     bool // rated calls kept outside the account (RatedCalls)
 	}{
-		{"plenty", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: 5 * time.Minute}, 4, true, false},
-		{"plenty, background renewals", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 4, true, true},
-		{"uncapped", simAccount(t, 100, false, "0"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 6, true, true},
-		{"scarce bundle and cap", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: time.Minute}, 4, false, true},
-		{"one isolate", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 1, TTL: time.Minute}, 1, true, false},
+		{"plenty", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: 5 * time.Minute}, 4, true, false, false},
+		{"plenty, background renewals", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 4, true, true, false},
+		{"uncapped", simAccount(t, 100, false, "0"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 6, true, true, false},
+		{"scarce bundle and cap", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: time.Minute}, 4, false, true, false},
+		{"one isolate", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 1, TTL: time.Minute}, 1, true, false, false},
+		{"plenty, rated calls outside, reloaded", simAccount(t, 100, true, "100000"), account.LeasePolicy{Isolates: 4, TTL: time.Minute}, 4, true, true, true},
+		{"scarce, rated calls outside, reloaded", simAccount(t, 1, true, "40"), account.LeasePolicy{Isolates: 4, MinMoney: money("2"), TTL: time.Minute}, 4, false, true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(2026, 11))
 			calls := simCalls(t, rng, n, c.isolates)
-			leased := runLeased(t, ix, c.acct, c.policy, calls, c.isolates, c.proactive)
+			leased := runLeasedSplit(t, ix, c.acct, c.policy, calls, c.isolates, c.proactive, c.split)
 			single := runSingle(t, ix, c.acct(), calls)
 			t.Logf("%d authorizations, %d DO round trips on the call path (%.2f%%), %d decided by the DO, %d background renewals; leased %d min %s, single %d min %s",
 				leased.auths, leased.roundTrips, 100*float64(leased.roundTrips)/float64(leased.auths), leased.direct, leased.background,

@@ -59,13 +59,14 @@ func (s *callStore) commit(t testing.TB) {
 // splitLedger is a ledger whose rated calls live in a callStore, and which
 // is persisted and reloaded between steps, as the Durable Object does.
 type splitLedger struct {
-	agg   []byte // the ledger's encoding: the account without rated calls
-	calls *callStore
+	agg    []byte // the ledger's encoding: the account without rated calls
+	calls  *callStore
+	policy account.LeasePolicy
 }
 
 func (s *splitLedger) load(t testing.TB) *account.Ledger {
 	t.Helper()
-	l, err := account.DecodeLedger(account.DemoCatalog(), s.agg, account.LeasePolicy{})
+	l, err := account.DecodeLedger(account.DemoCatalog(), s.agg, s.policy)
 	must(t, err)
 	if old := l.Account().UseRatedCalls(s.calls); len(old) != 0 {
 		t.Fatalf("the stored ledger carries %d rated calls", len(old))
