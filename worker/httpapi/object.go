@@ -319,7 +319,12 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 			rt, credit, err := l.SettleCDR(ix, account.CDR{CallID: c.CallID, User: c.User, Dialled: d, Direction: dir, Start: start, Seconds: *c.Seconds}, leased[c.CallID])
 			if err != nil {
 				if core.ErrorCode(err) == core.Internal {
-					return len(recs) > 0 || l.Version() != v0, err
+					// Nothing of the batch is kept: saving the CDRs rated
+					// before this one without recording them in D1 would
+					// make the carrier's retry answer them as duplicates
+					// and they would never reach the ledger of record. The
+					// account is reloaded; the batch is idempotent.
+					return false, err
 				}
 				fail(err)
 				continue
