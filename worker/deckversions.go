@@ -1,6 +1,8 @@
 package worker
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"time"
@@ -18,6 +20,14 @@ const KeyDeckVersions = "deck/versions"
 // entries beyond it are dropped from the list (their snapshots stay readable
 // by version).
 const MaxDeckVersions = 200
+
+// ContentVersion names a deck version after its CSV file's content
+// ("sha256-" and 12 hex digits), for uploads that name none: the same file
+// gets the same name, a changed file another.
+func ContentVersion(csv []byte) string {
+	sum := sha256.Sum256(csv)
+	return "sha256-" + hex.EncodeToString(sum[:6])
+}
 
 // DeckVersion is one uploaded deck version.
 type DeckVersion struct {

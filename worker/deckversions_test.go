@@ -47,3 +47,10 @@ func TestDeckVersionsBounded(t *testing.T) {
 		t.Errorf("len %d, newest %q", len(h), h[0].Version)
 	}
 }
+
+func TestContentVersion(t *testing.T) {
+	a, b := ContentVersion([]byte("prefix\n61\n")), ContentVersion([]byte("prefix\n62\n"))
+	if a == b || len(a) != len("sha256-")+12 || a[:7] != "sha256-" || a != ContentVersion([]byte("prefix\n61\n")) {
+		t.Errorf("ContentVersion: %q %q", a, b)
+	}
+}

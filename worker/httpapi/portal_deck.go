@@ -3,8 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -99,8 +97,7 @@ func (s *Server) uploadDeck(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	if version == "" {
-		sum := sha256.Sum256(body)
-		version = "sha256-" + hex.EncodeToString(sum[:6])
+		version = worker.ContentVersion(body)
 	}
 	d.Version = version
 	ix, err := deck.NewIndex(d)

@@ -12,7 +12,6 @@
 package main
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -82,8 +81,7 @@ func run(out, deckPath string) error {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(raw)
-		d.Version = "sha256-" + hex.EncodeToString(sum[:6])
+		d.Version = worker.ContentVersion(raw)
 	}
 	ix, err := deck.NewIndex(d)
 	if err != nil {
