@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core/billing"
 )
 
 // needsAPI skips tests that need the worker's portal API (the local asset
@@ -178,4 +180,29 @@ func setField(t *testing.T, ctx context.Context, sel, value string) {
 	if err != nil {
 		t.Fatalf("typing into %s: %v", sel, err)
 	}
+}
+
+// wantServerQuote asks the server (from the page, with its session) to quote
+// a package change for users and checks that the page's #<prefix>-net,
+// -credit and -charge show the same amounts; it returns the server's quote.
+func wantServerQuote(t *testing.T, ctx context.Context, users any, prefix string) billing.Quote {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"users": users})
+	res := fetchInPage(t, ctx, "POST", "/v1/packages/quote", string(body), nil)
+	if res.Status != 200 {
+		t.Fatalf("server quote: %d %s", res.Status, res.Body)
+	}
+	var sq struct {
+		Quote billing.Quote `json:"quote"`
+	}
+	if err := json.Unmarshal(res.Body, &sq); err != nil {
+		t.Fatal(err)
+	}
+	for suffix, amount := range map[string]decimal.Decimal{"-net": sq.Quote.Net, "-credit": sq.Quote.Credit, "-charge": sq.Quote.Charge} {
+		sel := "#" + prefix + suffix
+		if got := text(t, ctx, sel); !strings.HasSuffix(got, "$"+amount.StringFixed(2)) {
+			t.Errorf("%s: the browser shows %q, the server quotes %s", sel, got, amount.StringFixed(2))
+		}
+	}
+	return sq.Quote
 }

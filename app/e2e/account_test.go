@@ -3,14 +3,11 @@
 package e2e
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/shopspring/decimal"
-	"github.com/tollgate-voice/tollgate/core/billing"
 )
 
 // TestAccountAdmin signs in as an admin and goes through the account pages:
@@ -63,24 +60,9 @@ func TestAccountAdmin(t *testing.T) {
 	if checked {
 		want = append(want, "pkg-uk-eu")
 	}
-	body, _ := json.Marshal(map[string]any{"users": []map[string]any{{"user": "bob", "packages": want}}})
-	res := fetchInPage(t, ctx, "POST", "/v1/packages/quote", string(body), nil)
-	if res.Status != 200 {
-		t.Fatalf("server quote: %d %s", res.Status, res.Body)
-	}
-	var sq struct {
-		Quote billing.Quote `json:"quote"`
-	}
-	if err := json.Unmarshal(res.Body, &sq); err != nil {
-		t.Fatal(err)
-	}
-	for sel, amount := range map[string]decimal.Decimal{"#quote-net": sq.Quote.Net, "#quote-credit": sq.Quote.Credit, "#quote-charge": sq.Quote.Charge} {
-		if got := text(t, ctx, sel); !strings.HasSuffix(got, "$"+amount.StringFixed(2)) {
-			t.Errorf("%s: the browser shows %q, the server quotes %s", sel, got, amount.StringFixed(2))
-		}
-	}
-	if sq.Quote.Net.IsZero() {
-		t.Errorf("a package change for %d of %d days costs nothing: %+v", sq.Quote.UnusedDays, sq.Quote.CycleDays, sq.Quote)
+	q := wantServerQuote(t, ctx, []map[string]any{{"user": "bob", "packages": want}}, "quote")
+	if q.Net.IsZero() {
+		t.Errorf("a package change for %d of %d days costs nothing: %+v", q.UnusedDays, q.CycleDays, q)
 	}
 	if !strings.Contains(text(t, ctx, "#quote-days"), "unused days") {
 		t.Errorf("the quote does not explain the unused days: %q", text(t, ctx, "#quote-days"))

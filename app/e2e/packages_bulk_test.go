@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/shopspring/decimal"
-	"github.com/tollgate-voice/tollgate/core/billing"
 )
 
 // TestBulkPackageChange: the admin ticks two users, chooses one package
@@ -84,24 +82,9 @@ func TestBulkPackageChange(t *testing.T) {
 	if len(users) == 0 {
 		t.Fatal("bob and carol already hold the package: the test data changed")
 	}
-	body, _ := json.Marshal(map[string]any{"users": users})
-	res = fetchInPage(t, ctx, "POST", "/v1/packages/quote", string(body), nil)
-	if res.Status != 200 {
-		t.Fatalf("server quote: %d %s", res.Status, res.Body)
-	}
-	var sq struct {
-		Quote billing.Quote `json:"quote"`
-	}
-	if err := json.Unmarshal(res.Body, &sq); err != nil {
-		t.Fatal(err)
-	}
-	for sel, amount := range map[string]decimal.Decimal{"#bulk-quote-net": sq.Quote.Net, "#bulk-quote-credit": sq.Quote.Credit, "#bulk-quote-charge": sq.Quote.Charge} {
-		if got := text(t, ctx, sel); !strings.HasSuffix(got, "$"+amount.StringFixed(2)) {
-			t.Errorf("%s: the browser shows %q, the server quotes %s", sel, got, amount.StringFixed(2))
-		}
-	}
-	if rows, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#bulk-quote-lines tbody tr").length`)); rows != len(sq.Quote.Lines) {
-		t.Errorf("the browser's quote has %d lines, the server's %d", rows, len(sq.Quote.Lines))
+	q := wantServerQuote(t, ctx, users, "bulk-quote")
+	if rows, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#bulk-quote-lines tbody tr").length`)); rows != len(q.Lines) {
+		t.Errorf("the browser's quote has %d lines, the server's %d", rows, len(q.Lines))
 	}
 
 	// Phone width: the package editor.
