@@ -203,6 +203,16 @@ func coverable(k deck.Kind) bool {
 	return false
 }
 
+// BundleCanBlock reports whether the bundle block (step 5 of Authorize)
+// applies to an outbound call to d at all: the account has a pooled bundle,
+// overspend is off and d is not a never-blocked number. Whether it does
+// block then depends on the bundle's usage, which only the authority (or a
+// lease holding some of the bundle) knows; a copy of the account with stale
+// usage must not decide such a call.
+func (a *Account) BundleCanBlock(d e164.Dialled, dir Direction) bool {
+	return dir == Outbound && !d.NeverBlocked() && a.poolSeconds > 0 && !a.settings.Overspend
+}
+
 // Authorize decides whether a call may start, in this order:
 //
 //  1. emergency and essential numbers (e164.Dialled.NeverBlocked: GB 999,

@@ -181,3 +181,37 @@ func slowMax(tr deck.Tariff, budget string) int {
 	}
 	return best
 }
+
+// TestBundleCanBlock: BundleCanBlock is exactly the set of calls the bundle
+// block can deny — checked against Authorize on a used-up bundle.
+func TestBundleCanBlock(t *testing.T) {
+	ix := testDeck(t)
+	blocks := 0
+	for _, tc := range []struct {
+		name      string
+		overspend bool
+		noBundle  bool
+	}{{"overspend off", false, false}, {"overspend on", true, false}, {"no bundle", false, true}} {
+		a := gbAccount(t, func(s *account.Settings) { s.Overspend = tc.overspend })
+		if tc.noBundle {
+			must(t, a.SetQuantity("bundle-300", 0))
+		} else {
+			useBundle(t, a, ix, 300, "used-"+tc.name)
+		}
+		for _, dialled := range []string{"020 7946 0000", "+61 2 9999 9999", "+1 415 555 0100", "999", "111", "101", "112", "0800 123 4567"} {
+			for _, dir := range []account.Direction{account.Outbound, account.Inbound} {
+				d := dial(t, dialled, "GB")
+				can := a.BundleCanBlock(d, dir)
+				dec := a.Authorize(ix, account.Request{User: "alice", Dialled: d, Direction: dir, Start: november})
+				if blocked := dec.Reason == account.DeniedBundleExhausted; blocked != can {
+					t.Errorf("%s, %s %v: BundleCanBlock = %v, but Authorize on a used-up bundle says %s", tc.name, dialled, dir, can, dec.Reason)
+				} else if blocked {
+					blocks++
+				}
+			}
+		}
+	}
+	if blocks != 4 { // outbound landline, Australia, the US and toll-free, with overspend off
+		t.Errorf("%d blocked calls, want 4", blocks)
+	}
+}

@@ -256,7 +256,7 @@ func (s *Server) authorizeLocally(ctx context.Context, q AuthorizeRequest) (Auth
 	if !dec.Allowed || (dec.Cover != account.CoverFree && dec.Cover != account.CoverPackage) || dec.MaxSeconds < account.NoLimit {
 		return AuthorizeResponse{}, false
 	}
-	if bundleBlockable(rep.acct, d, dir, start) {
+	if rep.acct.BundleCanBlock(d, dir) {
 		// The replica's usage is stale: whether the bundle is used up
 		// (which blocks this call) is for a lease or the object to say.
 		return AuthorizeResponse{}, false

@@ -222,7 +222,7 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 		// decides the others (denials on the account's current state).
 		dec := rep.acct.Authorize(ix, req)
 		metered = dec.MaxSeconds < account.NoLimit && (dec.Allowed || isQuotaDenial(dec.Reason)) ||
-			dec.Allowed && bundleBlockable(rep.acct, d, dir, start)
+			dec.Allowed && rep.acct.BundleCanBlock(d, dir)
 	}
 	rep.mu.Unlock()
 	if err != nil {
@@ -272,14 +272,6 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 		slot.returns = append(slot.returns, e.release())
 	}
 	return out, true, done
-}
-
-// bundleBlockable reports that the account's pooled bundle running out
-// would block the call (overspend off: every outbound call but the
-// never-blocked numbers is blocked): only the object, or a lease holding
-// some of the bundle, can tell that it is not used up.
-func bundleBlockable(a *account.Account, d e164.Dialled, dir account.Direction, at time.Time) bool {
-	return dir == account.Outbound && !d.NeverBlocked() && !a.Settings().Overspend && a.UsageAt(at).BundleSize > 0
 }
 
 // isQuotaDenial reports a denial a lease may decide (and a fresh lease may
