@@ -187,20 +187,55 @@ func (p *PackagesPage) requote(ctx app.Context) {
 	}
 	p.quote = &q
 	p.checking = true
+	serverQuote(ctx, change, func(server *billing.Quote, err error) {
+		if p.editing != change[0].User || !slices.Equal(p.change()[0].Packages, change[0].Packages) {
+			return // the draft changed meanwhile
+		}
+		p.checking, p.server, p.checkErr = false, server, err
+	})
+}
+
+// serverQuote asks the edge to quote change (the browser's own quote is
+// checked against it) and hands the answer to done on the UI goroutine.
+func serverQuote(ctx app.Context, change []userPackages, done func(server *billing.Quote, err error)) {
 	ctx.Async(func() {
 		var res packageChangeResponse
 		err := callAPI("POST", "/v1/packages/quote", map[string]any{"users": change}, &res, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if p.editing != change[0].User || !slices.Equal(p.change()[0].Packages, change[0].Packages) {
-				return // the draft changed meanwhile
+		ctx.Dispatch(func(app.Context) {
+			if err != nil {
+				done(nil, err)
+				return
 			}
-			p.checking = false
-			p.checkErr = err
-			if err == nil {
-				p.server = &res.Quote
-			}
+			done(&res.Quote, nil)
 		})
 	})
+}
+
+// applyPackages applies change once per key (a retry sends the same key)
+// and hands the answer to done on the UI goroutine.
+func applyPackages(ctx app.Context, change []userPackages, key string, done func(res packageChangeResponse, err error)) {
+	ctx.Async(func() {
+		var res packageChangeResponse
+		err := callAPI("POST", "/v1/packages/apply", map[string]any{"users": change}, &res, map[string]string{"Idempotency-Key": key})
+		ctx.Dispatch(func(app.Context) { done(res, err) })
+	})
+}
+
+// adoptApplied shows the packages an applied change left the users with,
+// then re-reads the account (its snapshot prices the next change) once the
+// write has settled: a read right after it may still see the state before.
+// It reports through the page's context: the button that started the
+// change is gone by now.
+func (p *PackagesPage) adoptApplied(res packageChangeResponse) {
+	for _, u := range res.Users {
+		for i := range p.pk.Held {
+			if p.pk.Held[i].User == u.User {
+				p.pk.Held[i].Packages = u.Packages
+			}
+		}
+	}
+	p.snap = nil
+	p.ctx.After(time.Second, p.load)
 }
 
 func (p *PackagesPage) apply(ctx app.Context, e app.Event) {
@@ -212,30 +247,15 @@ func (p *PackagesPage) apply(ctx app.Context, e app.Event) {
 	}
 	p.applying, p.applyErr = true, nil
 	change, key := p.change(), p.idemKey
-	ctx.Async(func() {
-		var res packageChangeResponse
-		err := callAPI("POST", "/v1/packages/apply", map[string]any{"users": change}, &res, map[string]string{"Idempotency-Key": key})
-		ctx.Dispatch(func(ctx app.Context) {
-			p.applying = false
-			if err != nil {
-				p.applyErr = err
-				return
-			}
-			p.applied = fmt.Sprintf("Done: %s's packages are changed. %s on your next invoice.", p.userName(change[0].User), netWords(res.Quote.Net, res.Currency))
-			p.editing, p.draft, p.quote, p.server, p.idemKey = "", nil, nil, nil, ""
-			for _, u := range res.Users {
-				for i := range p.pk.Held {
-					if p.pk.Held[i].User == u.User {
-						p.pk.Held[i].Packages = u.Packages
-					}
-				}
-			}
-			// Re-read the account (its snapshot prices the next change)
-			// once the write has settled: a read right after it may still
-			// see the state before.
-			p.snap = nil
-			p.ctx.After(time.Second, p.load)
-		})
+	applyPackages(ctx, change, key, func(res packageChangeResponse, err error) {
+		p.applying = false
+		if err != nil {
+			p.applyErr = err
+			return
+		}
+		p.applied = fmt.Sprintf("Done: %s's packages are changed. %s on your next invoice.", p.userName(change[0].User), netWords(res.Quote.Net, res.Currency))
+		p.editing, p.draft, p.quote, p.server, p.idemKey = "", nil, nil, nil, ""
+		p.adoptApplied(res)
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/tollgate-voice/tollgate/core/billing"
@@ -181,18 +180,11 @@ func (p *PackagesPage) bulkRequote(ctx app.Context) {
 	}
 	b.quote, b.checking = &q, true
 	change := b.change
-	ctx.Async(func() {
-		var res packageChangeResponse
-		err := callAPI("POST", "/v1/packages/quote", map[string]any{"users": change}, &res, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if !slices.EqualFunc(p.bulk.change, change, func(a, b userPackages) bool { return a.User == b.User && slices.Equal(a.Packages, b.Packages) }) {
-				return // the selection or the action changed meanwhile
-			}
-			p.bulk.checking, p.bulk.checkErr = false, err
-			if err == nil {
-				p.bulk.server = &res.Quote
-			}
-		})
+	serverQuote(ctx, change, func(server *billing.Quote, err error) {
+		if !slices.EqualFunc(p.bulk.change, change, func(a, b userPackages) bool { return a.User == b.User && slices.Equal(a.Packages, b.Packages) }) {
+			return // the selection or the action changed meanwhile
+		}
+		p.bulk.checking, p.bulk.server, p.bulk.checkErr = false, server, err
 	})
 }
 
@@ -206,32 +198,20 @@ func (p *PackagesPage) bulkApply(ctx app.Context, e app.Event) {
 	}
 	b.applying, b.applyErr = true, nil
 	change, key := b.change, b.key
-	ctx.Async(func() {
-		var res packageChangeResponse
-		err := callAPI("POST", "/v1/packages/apply", map[string]any{"users": change}, &res, map[string]string{"Idempotency-Key": key})
-		ctx.Dispatch(func(ctx app.Context) {
-			p.bulk.applying = false
-			if err != nil {
-				p.bulk.applyErr = err // a retry sends the same key: applied once
-				return
-			}
-			var names []string
-			for _, u := range change {
-				names = append(names, p.userName(u.User))
-			}
-			p.applied = fmt.Sprintf("Done: the packages of %s are changed. %s on your next invoice.", andList(names), netWords(res.Quote.Net, res.Currency))
-			for _, u := range res.Users {
-				for i := range p.pk.Held {
-					if p.pk.Held[i].User == u.User {
-						p.pk.Held[i].Packages = u.Packages
-					}
-				}
-			}
-			p.bulk = bulkState{}
-			p.snap = nil
-			p.ctx.After(time.Second, p.load) // the button that started this is gone
-			focusAfterRender(p.ctx, "apply-result")
-		})
+	applyPackages(ctx, change, key, func(res packageChangeResponse, err error) {
+		p.bulk.applying = false
+		if err != nil {
+			p.bulk.applyErr = err // a retry sends the same key: applied once
+			return
+		}
+		var names []string
+		for _, u := range change {
+			names = append(names, p.userName(u.User))
+		}
+		p.applied = fmt.Sprintf("Done: the packages of %s are changed. %s on your next invoice.", andList(names), netWords(res.Quote.Net, res.Currency))
+		p.bulk = bulkState{}
+		p.adoptApplied(res)
+		focusAfterRender(p.ctx, "apply-result")
 	})
 }
 
