@@ -199,15 +199,17 @@ func (s *Server) authorize(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	q.Tenant = t.ID
-	if out, ok := s.authorizeLocally(r.Context(), q); ok {
-		w.Header().Set(servedByHeader, "isolate")
-		respond(w, r, web.StatusOK, out)
-		return nil
-	}
-	if out, roundTrip, ok := s.authorizeLeased(r.Context(), q); ok {
-		w.Header().Set(servedByHeader, servedBy(roundTrip))
-		respond(w, r, web.StatusOK, out)
-		return nil
+	if v, ok := s.decideOnReplica(r.Context(), q); ok {
+		if v.holdsNothing() {
+			w.Header().Set(servedByHeader, "isolate")
+			respond(w, r, web.StatusOK, decisionJSON(q.CallID, v.req.Dialled, v.dec, v.req.Start, v.ix))
+			return nil
+		}
+		if out, roundTrip, ok := s.authorizeLeased(r.Context(), q, v); ok {
+			w.Header().Set(servedByHeader, servedBy(roundTrip))
+			respond(w, r, web.StatusOK, out)
+			return nil
+		}
 	}
 	w.Header().Set(servedByHeader, "object")
 	return s.forward(w, r, t.ID, "/authorize", q)
@@ -222,46 +224,60 @@ type replica struct {
 	snap []byte // the snapshot acct was decoded from (lease holders decode their own copy)
 }
 
-// authorizeLocally answers an authorization from the isolate when the
-// decision holds nothing — emergency and essential numbers, inbound calls,
-// calls an unlimited package covers: no bundle minutes or money can be
-// over-committed by answering them without the Durable Object, and the CDR
-// is rated by the object as Authorize would decide then. Everything else
-// (bundle, pay-as-you-go, denials, unknown tenants, and calls the bundle
-// running out would block) goes to a lease (lease.go) or the object.
-func (s *Server) authorizeLocally(ctx context.Context, q AuthorizeRequest) (AuthorizeResponse, bool) {
+// replicaDecision is a call decided on the isolate's replica of the
+// account (the snapshot published in KV): the answer itself when the call
+// holds nothing (holdsNothing), else where a lease starts from.
+type replicaDecision struct {
+	rep *replica
+	ix  *deck.Index
+	req account.Request
+	dec account.Decision
+	// blockable: the bundle block could deny the call (BundleCanBlock),
+	// which the replica's stale usage cannot rule out.
+	blockable bool
+}
+
+// decideOnReplica decides q on the replica; ok=false leaves it to the
+// object (no replica, no deck, a number the account cannot parse).
+func (s *Server) decideOnReplica(ctx context.Context, q AuthorizeRequest) (v replicaDecision, ok bool) {
 	if s.cfg.Catalog == nil {
-		return AuthorizeResponse{}, false
+		return v, false
 	}
 	rep, err := s.replicaOf(ctx, q.Tenant)
 	if err != nil {
-		return AuthorizeResponse{}, false
+		return v, false
 	}
 	ix, _, err := s.decks.Current(ctx)
 	if err != nil {
-		return AuthorizeResponse{}, false
+		return v, false
 	}
 	dir, _ := parseDirection(q.Direction)
 	start, err := time.Parse(time.RFC3339, q.Start)
 	if err != nil {
-		return AuthorizeResponse{}, false
+		return v, false
 	}
 	rep.mu.Lock()
 	defer rep.mu.Unlock()
 	d, err := e164.ParseDial(q.Dialled, rep.acct.Settings().Home)
 	if err != nil {
-		return AuthorizeResponse{}, false
+		return v, false
 	}
-	dec := rep.acct.Authorize(ix, account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start})
-	if !dec.Allowed || (dec.Cover != account.CoverFree && dec.Cover != account.CoverPackage) || dec.MaxSeconds < account.NoLimit {
-		return AuthorizeResponse{}, false
-	}
-	if rep.acct.BundleCanBlock(d, dir) {
-		// The replica's usage is stale: whether the bundle is used up
-		// (which blocks this call) is for a lease or the object to say.
-		return AuthorizeResponse{}, false
-	}
-	return decisionJSON(q.CallID, d, dec, start, ix), true
+	v = replicaDecision{rep: rep, ix: ix, req: account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start}}
+	v.dec = rep.acct.Authorize(ix, v.req)
+	v.blockable = rep.acct.BundleCanBlock(d, dir)
+	return v, true
+}
+
+// holdsNothing says the isolate may answer the call itself: emergency and
+// essential numbers, inbound calls, calls an unlimited package covers — no
+// bundle minutes or money can be over-committed by answering them without
+// the Durable Object, and the CDR is rated by the object as Authorize would
+// decide then. Everything else (bundle, pay-as-you-go, denials, and calls
+// the bundle running out would block) goes to a lease (lease.go) or the
+// object.
+func (v replicaDecision) holdsNothing() bool {
+	d := v.dec
+	return d.Allowed && (d.Cover == account.CoverFree || d.Cover == account.CoverPackage) && d.MaxSeconds >= account.NoLimit && !v.blockable
 }
 
 func (s *Server) replicaOf(ctx context.Context, tenant string) (*replica, error) {

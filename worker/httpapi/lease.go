@@ -196,38 +196,15 @@ func (e *heldLease) decide(s *leaseSlot, ix *deck.Index, req account.Request, d 
 // isolate, asking the object for a new lease if needed. ok=false leaves the
 // decision to the object (AuthorizeAndReserve); roundTrip says the object
 // was asked for a lease.
-func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out AuthorizeResponse, roundTrip, ok bool) {
-	if !s.cfg.Leases || s.cfg.Catalog == nil || s.cfg.Accounts == nil {
+func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest, v replicaDecision) (out AuthorizeResponse, roundTrip, ok bool) {
+	if !s.cfg.Leases || s.cfg.Accounts == nil || v.rep.snap == nil {
 		return out, false, false
 	}
-	rep, err := s.replicaOf(ctx, q.Tenant)
-	if err != nil || rep.snap == nil {
-		return out, false, false
-	}
-	ix, _, err := s.decks.Current(ctx)
-	if err != nil {
-		return out, false, false
-	}
-	dir, _ := parseDirection(q.Direction)
-	start, err := time.Parse(time.RFC3339, q.Start)
-	if err != nil {
-		return out, false, false
-	}
-	rep.mu.Lock()
-	d, err := e164.ParseDial(q.Dialled, rep.acct.Settings().Home)
-	req := account.Request{CallID: q.CallID, User: q.User, Dialled: d, Direction: dir, Start: start}
-	var metered bool
-	if err == nil {
-		// Only calls that would hold quota are worth a lease; the object
-		// decides the others (denials on the account's current state).
-		dec := rep.acct.Authorize(ix, req)
-		metered = dec.MaxSeconds < account.NoLimit && (dec.Allowed || isQuotaDenial(dec.Reason)) ||
-			dec.Allowed && rep.acct.BundleCanBlock(d, dir)
-	}
-	rep.mu.Unlock()
-	if err != nil {
-		return out, false, false
-	}
+	ix, req, d, start := v.ix, v.req, v.req.Dialled, v.req.Start
+	// Only calls that would hold quota are worth a lease; the object
+	// decides the others (denials on the account's current state).
+	metered := v.dec.MaxSeconds < account.NoLimit && (v.dec.Allowed || isQuotaDenial(v.dec.Reason)) ||
+		v.dec.Allowed && v.blockable
 	slot := s.leases.slot(q.Tenant, true)
 	now := s.now()
 
@@ -251,7 +228,7 @@ func (s *Server) authorizeLeased(ctx context.Context, q AuthorizeRequest) (out A
 
 	// No lock held from here: ask the object for a lease (and to decide
 	// the call itself if the account's quota bounds it).
-	h, viewAt, decided, err := s.grantLease(ctx, q, rep.snap, returns)
+	h, viewAt, decided, err := s.grantLease(ctx, q, v.rep.snap, returns)
 	slot.mu.Lock()
 	defer slot.mu.Unlock()
 	if err != nil {
