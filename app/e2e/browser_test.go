@@ -9,10 +9,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -135,7 +138,93 @@ func startBrowserFor(t testing.TB, dir string, budget time.Duration) (ctx contex
 		stop()
 		t.Fatalf("starting chromium: %v", err)
 	}
+	if err := followRequests(ctx); err != nil {
+		stop()
+		t.Fatalf("following the tab's requests: %v", err)
+	}
 	return ctx, stop
+}
+
+// tabRequests follows one tab's requests, so that a page that does not
+// mount can say what it was still waiting for.
+type tabRequests struct {
+	mu      sync.Mutex
+	pending map[network.RequestID]*pendingRequest
+}
+
+// pendingRequest is a request that has not finished loading yet.
+type pendingRequest struct {
+	url           string
+	sent          time.Time
+	status        int64 // 0 until the answer's headers came
+	bytes         int64 // body bytes so far
+	lastByte      time.Time
+	fromSW, cache bool
+}
+
+// requestsOf maps a tab (its chromedp context) to its requests.
+var requestsOf sync.Map
+
+// followRequests starts following the tab's requests.
+func followRequests(ctx context.Context) error {
+	tr := &tabRequests{pending: map[network.RequestID]*pendingRequest{}}
+	requestsOf.Store(chromedp.FromContext(ctx), tr)
+	chromedp.Listen(ctx, func(ev any) {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			tr.pending[e.RequestID] = &pendingRequest{url: e.Request.URL, sent: time.Now()}
+		case *network.EventResponseReceived:
+			if r := tr.pending[e.RequestID]; r != nil {
+				r.status, r.fromSW, r.cache = e.Response.Status, e.Response.FromServiceWorker, e.Response.FromDiskCache
+			}
+		case *network.EventDataReceived:
+			if r := tr.pending[e.RequestID]; r != nil {
+				r.bytes += e.DataLength
+				r.lastByte = time.Now()
+			}
+		case *network.EventLoadingFinished:
+			delete(tr.pending, e.RequestID)
+		case *network.EventLoadingFailed:
+			delete(tr.pending, e.RequestID)
+		}
+	})
+	_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
+	return err
+}
+
+// pendingRequests describes the tab's unfinished requests, oldest first.
+func pendingRequests(ctx context.Context) string {
+	v, ok := requestsOf.Load(chromedp.FromContext(ctx))
+	if !ok {
+		return "(requests not followed)"
+	}
+	tr := v.(*tabRequests)
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	rs := make([]*pendingRequest, 0, len(tr.pending))
+	for _, r := range tr.pending {
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].sent.Before(rs[j].sent) })
+	var b strings.Builder
+	for _, r := range rs {
+		fmt.Fprintf(&b, "\n\t%s sent %s ago, status %d, %d bytes", r.url, time.Since(r.sent).Round(time.Millisecond), r.status, r.bytes)
+		if r.bytes > 0 {
+			fmt.Fprintf(&b, " (last %s ago)", time.Since(r.lastByte).Round(time.Millisecond))
+		}
+		if r.fromSW {
+			b.WriteString(" from the service worker")
+		}
+		if r.cache {
+			b.WriteString(" from the disk cache")
+		}
+	}
+	if b.Len() == 0 {
+		return "none"
+	}
+	return b.String()
 }
 
 // openPage navigates to path and waits until the wasm app has mounted the
@@ -171,9 +260,10 @@ func openPageAt(t testing.TB, ctx context.Context, base, path, mounted string) {
 	}
 	if err != nil {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({href: location.href, readyState: document.readyState,
+			appJSRan: typeof goappInitWebAssembly === "function", serviceWorker: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
 			goMainAt: window.tollgateStartedAt, mounted: window.tollgateMounted,
 			loader: (document.getElementById("app-wasm-loader-label") || {}).innerText})`))
-		t.Fatalf("opening %s: the app did not mount %q: %v (page state: %s)", path, mounted, err, state)
+		t.Fatalf("opening %s: the app did not mount %q: %v (page state: %s; requests still pending: %s)", path, mounted, err, state, pendingRequests(ctx))
 	}
 }
 
