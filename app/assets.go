@@ -4,10 +4,12 @@ package portal
 
 import (
 	"embed"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,6 +45,34 @@ func WriteAssets(dir string) error {
 		}
 	}
 	return nil
+}
+
+// WriteSiteInputs writes everything of the static site that does not come
+// from app.wasm (the embedded stylesheets and icon, the service worker and
+// the loader patch) to w, so that a build version hashed over app.wasm and
+// these changes whenever any of them does: a stylesheet-only change must
+// reach browsers too.
+func WriteSiteInputs(w io.Writer) error {
+	err := fs.WalkDir(webFiles, "web", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := webFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\x00%d\x00%s", path, len(b), b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	patched, err := PatchAppJS(loaderCallSite("/web/app.wasm"), "/web/app.wasm")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\x00%s", ServiceWorkerJS(), patched)
+	return err
 }
 
 func pngName(size int) string {

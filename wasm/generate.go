@@ -36,11 +36,15 @@ func generate() {
 	if err := app.GenerateStaticWebsite(*out, portal.Handler(b)); err != nil {
 		log.Fatalf("generating the static site: %v", err)
 	}
+	if err := patchAppJS(filepath.Join(*out, "app.js")); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Printf("portal: wrote %s (version %s, app.wasm %d bytes)\n", *out, b.Version, b.WasmSize)
 }
 
-// buildInfo derives the build's version (unless given) and the wasm size from
-// the built app.wasm, so that every new build gets a new service-worker cache.
+// buildInfo derives the build's version (unless given) from the built
+// app.wasm and the rest of the site's inputs, so that every change gets a new
+// service-worker cache, and the wasm size from app.wasm.
 func buildInfo(wasm, version string) (portal.Build, error) {
 	f, err := os.Open(wasm)
 	if err != nil {
@@ -52,8 +56,25 @@ func buildInfo(wasm, version string) (portal.Build, error) {
 	if err != nil {
 		return portal.Build{}, err
 	}
+	if err := portal.WriteSiteInputs(h); err != nil {
+		return portal.Build{}, err
+	}
 	if version == "" {
 		version = hex.EncodeToString(h.Sum(nil))[:16]
 	}
 	return portal.Build{Version: version, WasmSize: n}, nil
+}
+
+// patchAppJS makes the generated loader restart a stalled app.wasm download
+// (portal.PatchAppJS).
+func patchAppJS(file string) error {
+	js, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	patched, err := portal.PatchAppJS(string(js), "/web/app.wasm")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, []byte(patched), 0o644)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -25,6 +26,10 @@ type assetServer struct {
 	// hold, when set, delays app.wasm until it is closed: the prerendered
 	// page can be used before the app starts.
 	hold chan struct{}
+	// stallWasm is how many app.wasm answers stall for good, as a dead
+	// connection does: after stallAfter body bytes (-1: before the headers).
+	stallWasm  atomic.Int32
+	stallAfter int
 }
 
 func (s *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +53,10 @@ func (s *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if p == "/web/app.wasm" && s.hold != nil {
 		<-s.hold
+	}
+	if p == "/web/app.wasm" && s.stallWasm.Add(-1) >= 0 {
+		s.stall(w, r, filepath.Join(s.dir, "web", "app.wasm"))
+		return
 	}
 	file := filepath.Join(s.dir, filepath.FromSlash(p))
 	if st, err := os.Stat(file); err == nil && !st.IsDir() {
@@ -99,4 +108,22 @@ func (s *assetServer) serveDeck(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/msgpack")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write(b)
+}
+
+// stall answers with the first stallAfter bytes of file (nothing at all when
+// it is negative), then sends nothing more until the client gives up.
+func (s *assetServer) stall(w http.ResponseWriter, r *http.Request, file string) {
+	if s.stallAfter >= 0 {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/wasm")
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(b[:min(s.stallAfter, len(b))])
+		http.NewResponseController(w).Flush()
+	}
+	<-r.Context().Done()
 }

@@ -1,0 +1,148 @@
+//go:build !wasm
+
+package portal
+
+import (
+	"fmt"
+	"strings"
+)
+
+// WasmStallTimeout is how long the page waits for app.wasm's answer, or for
+// its next bytes, before it gives the download up and starts it again.
+// Eight seconds without a single byte is a dead connection, not a slow one.
+const WasmStallTimeout = 8000 // ms
+
+// WasmDownloadAttempts is how many times the page tries to download app.wasm
+// before it shows the error in the loader.
+const WasmDownloadAttempts = 3
+
+// PatchAppJS makes the app.js that go-app generated restart a stalled
+// app.wasm download. go-app's loader downloads app.wasm once: a connection
+// that stops sending leaves the page at "Loading 0%" for good, with nothing
+// for the visitor to do but reload. The patched loader aborts a download
+// that gets no answer or no new bytes for WasmStallTimeout, and one the
+// network dropped, and tries again (without the preload or the HTTP cache)
+// up to WasmDownloadAttempts times. Nothing has run yet when it does, so a
+// new attempt starts from a clean Go instance. window.tollgateWasmAttempts
+// says how many attempts the page made.
+func PatchAppJS(appJS, wasmPath string) (string, error) {
+	call := loaderCallSite(wasmPath)
+	if n := strings.Count(appJS, call); n != 1 {
+		// go-app's template changed: fail the build rather than ship a
+		// loader that cannot recover.
+		return "", fmt.Errorf("portal: app.js: the app.wasm loader was found %d times, want once", n)
+	}
+	// The limits are written into the call: app.js runs this before the
+	// rest of the file (a const at its end would not be initialised yet).
+	retrying := fmt.Sprintf(`    let go, wasm;
+    for (let attempt = 1; ; attempt++) {
+      window.tollgateWasmAttempts = attempt;
+      go = new Go();
+      const download = tollgateFetchWasm(%q, showProgress, attempt, %d);
+      try {
+        wasm = await instantiateStreaming(download.response, go.importObject);
+        break;
+      } catch (err) {
+        if (attempt >= %d || !download.interrupted()) {
+          throw err;
+        }
+        console.warn("app.wasm: attempt " + attempt + " failed, trying again:", err);
+        showProgress(0);
+      }
+    }
+`, wasmPath, WasmStallTimeout, WasmDownloadAttempts)
+	return strings.Replace(appJS, call, retrying, 1) + loaderJS, nil
+}
+
+// loaderCallSite is where go-app's app.js downloads and starts app.wasm.
+func loaderCallSite(wasmPath string) string {
+	return `    const go = new Go();
+    const wasm = await instantiateStreaming(
+      fetchWithProgress("` + wasmPath + `", showProgress),
+      go.importObject
+    );
+`
+}
+
+// loaderJS is the download that PatchAppJS's loader calls. It is pushed
+// (read as fast as the network gives it), so that the stall timer measures
+// the network, never the compiler.
+const loaderJS = `
+// -----------------------------------------------------------------------------
+// Tollgate: app.wasm download that notices a stall
+// -----------------------------------------------------------------------------
+// tollgateFetchWasm starts downloading app.wasm; a download that gets no
+// answer or no new bytes for stallMs is aborted. It returns the response
+// (a promise, for instantiateStreaming) and interrupted(), which says
+// whether the download stalled or the network dropped it, as opposed to
+// the server or the compiler refusing it.
+function tollgateFetchWasm(url, progress, attempt, stallMs) {
+  const abort = new AbortController();
+  let interrupted = false;
+  let timer;
+  const watch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      interrupted = true;
+      abort.abort(new Error("app.wasm: no data for " + stallMs / 1000 + " s"));
+    }, stallMs);
+  };
+  // lost notes a download the network dropped: one aborted here stalled
+  // (interrupted is set already) or was cancelled by its reader.
+  const lost = (err) => {
+    clearTimeout(timer);
+    if (!abort.signal.aborted) {
+      interrupted = true;
+    }
+    return err;
+  };
+
+  const response = (async () => {
+    watch();
+    let res;
+    try {
+      // A new attempt must not be answered by the stalled preload or by
+      // a partial answer in the HTTP cache.
+      res = await fetch(url, { signal: abort.signal, cache: attempt > 1 ? "no-store" : "default" });
+    } catch (err) {
+      throw lost(err);
+    }
+    if (!res.ok) {
+      clearTimeout(timer);
+      return res;
+    }
+    const total = parseInt(goappWasmContentLength > 0 ? goappWasmContentLength : res.headers.get("Content-Length"), 10);
+    const reader = res.body.getReader();
+    let loaded = 0;
+    const body = new ReadableStream({
+      async start(controller) {
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) {
+              clearTimeout(timer);
+              progress(100);
+              controller.close();
+              return;
+            }
+            watch();
+            loaded += value.byteLength;
+            if (total > 0) {
+              progress(Math.min(100, Math.round((loaded * 100) / total)));
+            }
+            controller.enqueue(value);
+          }
+        } catch (err) {
+          controller.error(lost(err));
+        }
+      },
+      cancel(reason) {
+        clearTimeout(timer);
+        abort.abort(reason);
+      },
+    });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  })();
+  return { response, interrupted: () => interrupted };
+}
+`

@@ -1,0 +1,66 @@
+//go:build !wasm
+
+package portal
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// generatedAppJS is the app.js go-app generates for the portal.
+func generatedAppJS(t *testing.T) string {
+	t.Helper()
+	Register()
+	srv := httptest.NewServer(Handler(Build{Version: "v-test", WasmSize: 1234}))
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /app.js: %v %s", err, res.Status)
+	}
+	return string(b)
+}
+
+func TestPatchAppJSRetriesStalledDownloads(t *testing.T) {
+	js, err := PatchAppJS(generatedAppJS(t), "/web/app.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`const download = tollgateFetchWasm("/web/app.wasm", showProgress, attempt, 8000);`,
+		`if (attempt >= 3 || !download.interrupted()) {`,
+		`wasm = await instantiateStreaming(download.response, go.importObject);`,
+		`cache: attempt > 1 ? "no-store" : "default"`,
+	} {
+		if !strings.Contains(js, want) {
+			t.Errorf("patched app.js lacks %q", want)
+		}
+	}
+	if strings.Contains(js, `fetchWithProgress("/web/app.wasm"`) {
+		t.Error("patched app.js still downloads app.wasm with go-app's loader")
+	}
+}
+
+func TestPatchAppJSRefusesAnUnknownLoader(t *testing.T) {
+	js := generatedAppJS(t)
+	patched, err := PatchAppJS(js, "/web/app.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, in := range map[string]string{
+		"patched twice":   patched,
+		"other wasm path": strings.ReplaceAll(js, "/web/app.wasm", "/app.wasm"),
+		"no loader":       "console.log('hi');",
+	} {
+		if _, err := PatchAppJS(in, "/web/app.wasm"); err == nil {
+			t.Errorf("%s: patched without complaint", name)
+		}
+	}
+}
