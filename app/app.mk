@@ -20,13 +20,14 @@ portal:
 # tests drive the built site in headless Chromium against the built worker on
 # workerd (wrangler dev, its own state directory, seeded KV), then the tests
 # that need a server of their own once more against a local one: offline (its
-# network really cut), app.wasm held back, and app.wasm stalled.
+# network really cut), app.wasm held back, app.wasm stalled, and a hung script
+# (the harness loads the page again).
 # Screenshots go to test-artifacts/portal/. Component tests run in test-go.
 test-portal: portal worker-build node-deps
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./wasm/
 	$(GO) vet -tags e2e ./app/e2e/
 	TOLLGATE_WORKERD=1 $(GO) test -count=1 -tags e2e ./app/e2e/
-	$(GO) test -count=1 -tags e2e -run 'Offline|TypingBeforeTheAppStarts|StalledWasmDownload' ./app/e2e/
+	$(GO) test -count=1 -tags e2e -run 'Offline|TypingBeforeTheAppStarts|StalledWasmDownload|OpenPageLoadsAgain' ./app/e2e/
 
 # bench-portal: app.wasm size (raw and gzip; target ≤ 3 MB gzip) and the time
 # from navigation to the first interactive component in headless Chromium

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"mime"
 	"net/http"
 	"os"
 	"path"
@@ -26,9 +27,10 @@ type assetServer struct {
 	// hold, when set, delays app.wasm until it is closed: the prerendered
 	// page can be used before the app starts.
 	hold chan struct{}
-	// stallWasm is how many app.wasm answers stall for good, as a dead
+	// stalls is how many answers for stallPath stall for good, as a dead
 	// connection does: after stallAfter body bytes (-1: before the headers).
-	stallWasm  atomic.Int32
+	stalls     atomic.Int32
+	stallPath  string
 	stallAfter int
 }
 
@@ -54,8 +56,8 @@ func (s *assetServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p == "/web/app.wasm" && s.hold != nil {
 		<-s.hold
 	}
-	if p == "/web/app.wasm" && s.stallWasm.Add(-1) >= 0 {
-		s.stall(w, r, filepath.Join(s.dir, "web", "app.wasm"))
+	if p == s.stallPath && s.stalls.Add(-1) >= 0 {
+		s.stall(w, r, filepath.Join(s.dir, filepath.FromSlash(p)))
 		return
 	}
 	file := filepath.Join(s.dir, filepath.FromSlash(p))
@@ -119,7 +121,7 @@ func (s *assetServer) stall(w http.ResponseWriter, r *http.Request, file string)
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		w.Header().Set("Content-Type", "application/wasm")
+		w.Header().Set("Content-Type", mime.TypeByExtension(filepath.Ext(file)))
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		w.WriteHeader(http.StatusOK)
 		w.Write(b[:min(s.stallAfter, len(b))])
