@@ -24,7 +24,8 @@ const WasmDownloadAttempts = 3
 // network dropped, and tries again (without the preload or the HTTP cache)
 // up to WasmDownloadAttempts times. Nothing has run yet when it does, so a
 // new attempt starts from a clean Go instance. window.tollgateWasmAttempts
-// says how many attempts the page made.
+// says how many attempts the page made, window.tollgateWasmReadyAt when
+// (performance.now()) app.wasm was downloaded and compiled.
 func PatchAppJS(appJS, wasmPath string) (string, error) {
 	call := loaderCallSite(wasmPath)
 	if n := strings.Count(appJS, call); n != 1 {
@@ -50,6 +51,7 @@ func PatchAppJS(appJS, wasmPath string) (string, error) {
         showProgress(0);
       }
     }
+    window.tollgateWasmReadyAt = performance.now();
 `, wasmPath, WasmStallTimeout, WasmDownloadAttempts)
 	return strings.Replace(appJS, call, retrying, 1) + loaderJS, nil
 }

@@ -50,7 +50,8 @@ func mb(n int) float64 { return float64(n) / (1 << 20) }
 // performance.now()). cold: a fresh profile, nothing cached; warm: a reload
 // served by the service worker.
 func BenchmarkTimeToInteractive(b *testing.B) {
-	var started float64 // ms from navigation to Go's main (download + compile)
+	var compiled float64 // ms from navigation to app.wasm downloaded and compiled
+	var started float64  // ms from navigation to Go's main (+ the runtime's and packages' initialisation)
 	measure := func(b *testing.B, ctx context.Context) float64 {
 		b.Helper()
 		err := chromedp.Do(ctx,
@@ -60,16 +61,18 @@ func BenchmarkTimeToInteractive(b *testing.B) {
 		if err != nil {
 			b.Fatalf("the app did not mount: %v", err)
 		}
-		ms, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[window.tollgateStartedAt, window.tollgateMountedAt]`))
-		if err != nil || len(ms) != 2 {
+		ms, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[window.tollgateWasmReadyAt, window.tollgateStartedAt, window.tollgateMountedAt]`))
+		if err != nil || len(ms) != 3 {
 			b.Fatal(err)
 		}
-		started += ms[0]
-		return ms[1]
+		compiled += ms[0]
+		started += ms[1]
+		return ms[2]
 	}
 	report := func(b *testing.B, total float64) {
 		avg := total / float64(b.N)
 		b.ReportMetric(avg, "ms-to-interactive")
+		b.ReportMetric(compiled/float64(b.N), "ms-to-wasm-ready")
 		b.ReportMetric(started/float64(b.N), "ms-to-go-main")
 		verdict := "within"
 		if avg > interactiveGoal {
@@ -80,7 +83,7 @@ func BenchmarkTimeToInteractive(b *testing.B) {
 
 	b.Run("cold", func(b *testing.B) {
 		var total float64
-		started = 0
+		compiled, started = 0, 0
 		for i := 0; i < b.N; i++ {
 			ctx, stop := startBrowser(b, b.TempDir())
 			total += measure(b, ctx)
@@ -97,7 +100,7 @@ func BenchmarkTimeToInteractive(b *testing.B) {
 			b.Fatal(err)
 		}
 		var total float64
-		started = 0
+		compiled, started = 0, 0
 		for i := 0; i < b.N; i++ {
 			total += measure(b, ctx)
 		}
