@@ -64,3 +64,24 @@ func TestPatchAppJSRefusesAnUnknownLoader(t *testing.T) {
 		}
 	}
 }
+
+// The build version hashes the site's inputs besides app.wasm: they must be
+// the same from run to run, and hold what a browser would otherwise keep
+// stale (stylesheets, the service worker, the loader).
+func TestWriteSiteInputs(t *testing.T) {
+	var a, b strings.Builder
+	if err := WriteSiteInputs(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSiteInputs(&b); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Error("the site's inputs differ from one run to the next: every build would get a new version")
+	}
+	for _, want := range []string{"web/portal.css", "web/account.css", "tollgateFetchWasm", dataCacheName, "\x89PNG"} {
+		if !strings.Contains(a.String(), want) {
+			t.Errorf("the site's inputs lack %q", want)
+		}
+	}
+}

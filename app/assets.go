@@ -26,14 +26,7 @@ func WriteAssets(dir string) error {
 	if err := os.MkdirAll(web, 0o755); err != nil {
 		return err
 	}
-	err := fs.WalkDir(webFiles, "web", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := webFiles.ReadFile(path)
-		if err != nil {
-			return err
-		}
+	err := eachWebFile(func(path string, b []byte) error {
 		return os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), b, 0o644)
 	})
 	if err != nil {
@@ -47,13 +40,10 @@ func WriteAssets(dir string) error {
 	return nil
 }
 
-// WriteSiteInputs writes everything of the static site that does not come
-// from app.wasm (the embedded stylesheets and icon, the service worker and
-// the loader patch) to w, so that a build version hashed over app.wasm and
-// these changes whenever any of them does: a stylesheet-only change must
-// reach browsers too.
-func WriteSiteInputs(w io.Writer) error {
-	err := fs.WalkDir(webFiles, "web", func(path string, d fs.DirEntry, err error) error {
+// eachWebFile calls fn with the path ("web/…") and content of every embedded
+// asset.
+func eachWebFile(fn func(path string, b []byte) error) error {
+	return fs.WalkDir(webFiles, "web", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -61,11 +51,27 @@ func WriteSiteInputs(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(w, "%s\x00%d\x00%s", path, len(b), b)
+		return fn(path, b)
+	})
+}
+
+// WriteSiteInputs writes everything of the static site that does not come
+// from app.wasm (the embedded stylesheets and icon, the drawn icons, the
+// service worker and the loader patch) to w, so that a build version hashed over app.wasm and
+// these changes whenever any of them does: a stylesheet-only change must
+// reach browsers too.
+func WriteSiteInputs(w io.Writer) error {
+	err := eachWebFile(func(path string, b []byte) error {
+		_, err := fmt.Fprintf(w, "%s\x00%d\x00%s", path, len(b), b)
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	for _, size := range []int{192, 512} {
+		if err := png.Encode(w, drawIcon(size)); err != nil {
+			return err
+		}
 	}
 	patched, err := PatchAppJS(loaderCallSite("/web/app.wasm"), "/web/app.wasm")
 	if err != nil {
