@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// WasmPath is where go-app's static site serves app.wasm.
+const WasmPath = "/web/app.wasm"
+
 // WasmStallTimeout is how long the page waits for app.wasm's answer, or for
 // its next bytes, before it gives the download up and starts it again.
 // Eight seconds without a single byte is a dead connection, not a slow one.
@@ -26,16 +29,21 @@ const WasmDownloadAttempts = 3
 // new attempt starts from a clean Go instance. window.tollgateWasmAttempts
 // says how many attempts the page made, window.tollgateWasmReadyAt when
 // (performance.now()) app.wasm was downloaded and compiled.
-func PatchAppJS(appJS, wasmPath string) (string, error) {
-	call := loaderCallSite(wasmPath)
+func PatchAppJS(appJS string) (string, error) {
+	call := loaderCallSite()
 	if n := strings.Count(appJS, call); n != 1 {
 		// go-app's template changed: fail the build rather than ship a
 		// loader that cannot recover.
 		return "", fmt.Errorf("portal: app.js: the app.wasm loader was found %d times, want once", n)
 	}
-	// The limits are written into the call: app.js runs this before the
-	// rest of the file (a const at its end would not be initialised yet).
-	retrying := fmt.Sprintf(`    let go, wasm;
+	return strings.Replace(appJS, call, retryingCallSite(), 1) + loaderJS, nil
+}
+
+// retryingCallSite replaces loaderCallSite. The limits are written into it:
+// app.js runs it before the rest of the file (a const at its end would not
+// be initialised yet).
+func retryingCallSite() string {
+	return fmt.Sprintf(`    let go, wasm;
     for (let attempt = 1; ; attempt++) {
       window.tollgateWasmAttempts = attempt;
       go = new Go();
@@ -52,15 +60,14 @@ func PatchAppJS(appJS, wasmPath string) (string, error) {
       }
     }
     window.tollgateWasmReadyAt = performance.now();
-`, wasmPath, WasmStallTimeout, WasmDownloadAttempts)
-	return strings.Replace(appJS, call, retrying, 1) + loaderJS, nil
+`, WasmPath, WasmStallTimeout, WasmDownloadAttempts)
 }
 
 // loaderCallSite is where go-app's app.js downloads and starts app.wasm.
-func loaderCallSite(wasmPath string) string {
+func loaderCallSite() string {
 	return `    const go = new Go();
     const wasm = await instantiateStreaming(
-      fetchWithProgress("` + wasmPath + `", showProgress),
+      fetchWithProgress("` + WasmPath + `", showProgress),
       go.importObject
     );
 `

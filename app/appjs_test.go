@@ -29,7 +29,7 @@ func generatedAppJS(t *testing.T) string {
 }
 
 func TestPatchAppJSRetriesStalledDownloads(t *testing.T) {
-	js, err := PatchAppJS(generatedAppJS(t), "/web/app.wasm")
+	js, err := PatchAppJS(generatedAppJS(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestPatchAppJSRetriesStalledDownloads(t *testing.T) {
 
 func TestPatchAppJSRefusesAnUnknownLoader(t *testing.T) {
 	js := generatedAppJS(t)
-	patched, err := PatchAppJS(js, "/web/app.wasm")
+	patched, err := PatchAppJS(js)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestPatchAppJSRefusesAnUnknownLoader(t *testing.T) {
 		"other wasm path": strings.ReplaceAll(js, "/web/app.wasm", "/app.wasm"),
 		"no loader":       "console.log('hi');",
 	} {
-		if _, err := PatchAppJS(in, "/web/app.wasm"); err == nil {
+		if _, err := PatchAppJS(in); err == nil {
 			t.Errorf("%s: patched without complaint", name)
 		}
 	}

@@ -32,7 +32,7 @@ func WriteAssets(dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, size := range []int{192, 512} {
+	for _, size := range iconSizes {
 		if err := writePNG(filepath.Join(web, pngName(size)), drawIcon(size)); err != nil {
 			return err
 		}
@@ -57,9 +57,9 @@ func eachWebFile(fn func(path string, b []byte) error) error {
 
 // WriteSiteInputs writes everything of the static site that does not come
 // from app.wasm (the embedded stylesheets and icon, the drawn icons, the
-// service worker and the loader patch) to w, so that a build version hashed over app.wasm and
-// these changes whenever any of them does: a stylesheet-only change must
-// reach browsers too.
+// service worker and the loader patch) to w, so that a build version hashed
+// over app.wasm and these changes whenever any of them does: a
+// stylesheet-only change must reach browsers too.
 func WriteSiteInputs(w io.Writer) error {
 	err := eachWebFile(func(path string, b []byte) error {
 		_, err := fmt.Fprintf(w, "%s\x00%d\x00%s", path, len(b), b)
@@ -68,18 +68,17 @@ func WriteSiteInputs(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, size := range []int{192, 512} {
+	for _, size := range iconSizes {
 		if err := png.Encode(w, drawIcon(size)); err != nil {
 			return err
 		}
 	}
-	patched, err := PatchAppJS(loaderCallSite("/web/app.wasm"), "/web/app.wasm")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\x00%s", ServiceWorkerJS(), patched)
+	_, err = fmt.Fprintf(w, "%s\x00%s\x00%s", ServiceWorkerJS(), retryingCallSite(), loaderJS)
 	return err
 }
+
+// iconSizes are the drawn PNG icons' sizes (pngName).
+var iconSizes = []int{192, 512}
 
 func pngName(size int) string {
 	if size == 192 {

@@ -47,7 +47,7 @@ func Handler(b Build) *app.Handler {
 		Styles: []string{"/web/portal.css", "/web/account.css"},
 		// Start downloading (and compiling) app.wasm with the page rather
 		// than after the deferred scripts ran: app.js's fetch reuses it.
-		RawHeaders:            []string{`<link rel="preload" href="/web/app.wasm" as="fetch" type="application/wasm" crossorigin>`},
+		RawHeaders:            []string{`<link rel="preload" href="` + WasmPath + `" as="fetch" type="application/wasm" crossorigin>`},
 		CacheableResources:    cacheable,
 		Version:               b.Version,
 		ServiceWorkerTemplate: ServiceWorkerJS(),

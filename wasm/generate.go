@@ -72,7 +72,7 @@ func patchAppJS(file string) error {
 	if err != nil {
 		return err
 	}
-	patched, err := portal.PatchAppJS(string(js), "/web/app.wasm")
+	patched, err := portal.PatchAppJS(string(js))
 	if err != nil {
 		return err
 	}

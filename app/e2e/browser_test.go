@@ -138,6 +138,12 @@ func startBrowserFor(t testing.TB, dir string, budget time.Duration) (ctx contex
 		stop()
 		t.Fatalf("starting chromium: %v", err)
 	}
+	tab := chromedp.FromContext(ctx)
+	closeBrowser := stop
+	stop = func() {
+		closeBrowser()
+		requestsOf.Delete(tab)
+	}
 	if err := followRequests(ctx); err != nil {
 		stop()
 		t.Fatalf("following the tab's requests: %v", err)
@@ -194,18 +200,28 @@ func followRequests(ctx context.Context) error {
 	return err
 }
 
-// unanswered counts the tab's requests that have waited longer than d for
-// the answer's headers.
-func unanswered(ctx context.Context, d time.Duration) int {
+// pendingNow returns a copy of the tab's unfinished requests, oldest first.
+func pendingNow(ctx context.Context) (rs []pendingRequest, followed bool) {
 	v, ok := requestsOf.Load(chromedp.FromContext(ctx))
 	if !ok {
-		return 0
+		return nil, false
 	}
 	tr := v.(*tabRequests)
 	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	n := 0
 	for _, r := range tr.pending {
+		rs = append(rs, *r)
+	}
+	tr.mu.Unlock()
+	sort.Slice(rs, func(i, j int) bool { return rs[i].sent.Before(rs[j].sent) })
+	return rs, true
+}
+
+// unanswered counts the tab's requests that have waited longer than d for
+// the answer's headers.
+func unanswered(ctx context.Context, d time.Duration) int {
+	rs, _ := pendingNow(ctx)
+	n := 0
+	for _, r := range rs {
 		if r.status == 0 && time.Since(r.sent) > d {
 			n++
 		}
@@ -215,18 +231,13 @@ func unanswered(ctx context.Context, d time.Duration) int {
 
 // pendingRequests describes the tab's unfinished requests, oldest first.
 func pendingRequests(ctx context.Context) string {
-	v, ok := requestsOf.Load(chromedp.FromContext(ctx))
-	if !ok {
+	rs, followed := pendingNow(ctx)
+	if !followed {
 		return "(requests not followed)"
 	}
-	tr := v.(*tabRequests)
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	rs := make([]*pendingRequest, 0, len(tr.pending))
-	for _, r := range tr.pending {
-		rs = append(rs, r)
+	if len(rs) == 0 {
+		return "none"
 	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].sent.Before(rs[j].sent) })
 	var b strings.Builder
 	for _, r := range rs {
 		fmt.Fprintf(&b, "\n\t%s sent %s ago, status %d, %d bytes", r.url, time.Since(r.sent).Round(time.Millisecond), r.status, r.bytes)
@@ -239,9 +250,6 @@ func pendingRequests(ctx context.Context) string {
 		if r.cache {
 			b.WriteString(" from the disk cache")
 		}
-	}
-	if b.Len() == 0 {
-		return "none"
 	}
 	return b.String()
 }
@@ -266,14 +274,19 @@ func openPage(t testing.TB, ctx context.Context, path, page string) {
 func openPageAt(t testing.TB, ctx context.Context, base, path, mounted string) {
 	t.Helper()
 	start := time.Now()
-	err := navigateAndWait(ctx, base+path, mounted, start.Add(20*time.Second))
-	switch {
-	case err == nil:
-	case unanswered(ctx, 15*time.Second) > 0:
-		t.Logf("opening %s: the server left requests unanswered; loading the page again. Pending:%s", path, pendingRequests(ctx))
-		err = navigateAndWait(ctx, base+path, mounted, time.Now().Add(30*time.Second))
-	default:
-		err = waitMounted(ctx, mounted, start.Add(30*time.Second))
+	err := navigate(ctx, base+path)
+	if err == nil {
+		err = waitMounted(ctx, mounted, start.Add(20*time.Second))
+		switch {
+		case err == nil:
+		case unanswered(ctx, 15*time.Second) > 0:
+			t.Logf("opening %s: the server left requests unanswered; loading the page again. Pending:%s", path, pendingRequests(ctx))
+			if err = navigate(ctx, base+path); err == nil {
+				err = waitMounted(ctx, mounted, time.Now().Add(30*time.Second))
+			}
+		default:
+			err = waitMounted(ctx, mounted, start.Add(30*time.Second))
+		}
 	}
 	if err != nil {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({href: location.href, readyState: document.readyState,
@@ -284,24 +297,20 @@ func openPageAt(t testing.TB, ctx context.Context, base, path, mounted string) {
 	}
 }
 
-// navigateAndWait loads url and waits until deadline for the app to mount
-// the component named mounted.
+// navigate starts loading url.
 //
 // Not chromedp.Navigate: it also waits for the window's load event, which
 // is not what "interactive" means and which, under heavy load, was seen to
 // keep a test waiting past its whole budget with the app already running.
 // The old page's mark is cleared first, so that only the new page can
-// satisfy the wait.
-func navigateAndWait(ctx context.Context, url, mounted string, deadline time.Time) error {
+// satisfy waitMounted.
+func navigate(ctx context.Context, url string) error {
 	chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`delete window.tollgateMounted`))
 	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url})
 	if err == nil && res.ErrorText != "" {
 		err = fmt.Errorf("%s", res.ErrorText)
 	}
-	if err != nil {
-		return err
-	}
-	return waitMounted(ctx, mounted, deadline)
+	return err
 }
 
 // waitMounted waits until deadline for the page to say it mounted the
