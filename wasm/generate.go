@@ -39,7 +39,11 @@ func generate() {
 	if err := patchAppJS(filepath.Join(*out, "app.js")); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("portal: wrote %s (version %s, app.wasm %d bytes)\n", *out, b.Version, b.WasmSize)
+	gz, err := portal.PrecompressWasm(*out)
+	if err != nil {
+		log.Fatalf("precompressing app.wasm: %v", err)
+	}
+	fmt.Printf("portal: wrote %s (version %s, app.wasm %d bytes, %d gzip)\n", *out, b.Version, b.WasmSize, gz)
 }
 
 // buildInfo derives the build's version (unless given) from the built

@@ -22,12 +22,12 @@ node-deps:
 
 worker-build:
 	@mkdir -p $(WB)
-	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs $(WB)/
+	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs worker/js/precompressed.mjs $(WB)/
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WB)/app.wasm ./worker/cmd/edge
 	@# The integration tests' build: the same worker plus the self-test
 	@# endpoints (store conformance, agreement table) on the real bindings.
 	@mkdir -p $(WB)/selftest
-	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs $(WB)/selftest/
+	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs worker/js/precompressed.mjs $(WB)/selftest/
 	GOOS=js GOARCH=wasm $(GO) build -tags selftest -trimpath -ldflags="-s -w" -o $(WB)/selftest/app.wasm ./worker/cmd/edge
 	$(GO) build -o $(WB)/loadgen ./worker/cmd/loadgen
 	$(GO) run ./worker/cmd/seed -out $(WB)/seed -deck $(SEED_DECK)
@@ -42,7 +42,7 @@ bench-worker: node-deps worker-build
 	rm -rf $(WB)/stock $(WB)/ping && mkdir -p $(WB)/ping
 	$(GO) tool workers-assets-gen -mode=go -o $(WB)/stock >/dev/null
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WB)/stock/app.wasm ./worker/bench/stockping
-	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs $(WB)/ping/
+	cp $(GOROOT)/lib/wasm/wasm_exec.js worker/js/worker.mjs worker/js/precompressed.mjs $(WB)/ping/
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WB)/ping/app.wasm ./worker/bench/ping
 	node worker/bench/bench.mjs
 

@@ -4,6 +4,7 @@
 // and answered through a callback; see worker/glue for the Go half.
 import "./wasm_exec.js";
 import mod from "./app.wasm";
+import { WASM_PATH, serveWasm } from "./precompressed.mjs";
 
 // MAX_BODY is the hard cap on any request body; the Go handlers apply tighter
 // per-route limits.
@@ -178,6 +179,12 @@ async function handle(kind, req, env, exec, aux, extraHeaders = "") {
 
 export default {
   fetch(req, env) {
+    // The portal's app.wasm, precompressed (the only asset the worker
+    // sees first; wrangler.toml): no Go needed, so a first visit does not
+    // wait for the Go program to start.
+    if (env.ASSETS !== undefined && req.url.includes(WASM_PATH) && new URL(req.url).pathname === WASM_PATH) {
+      return serveWasm(req, env.ASSETS);
+    }
     // No per-request JS values besides the packed request: fewer for Go to
     // track (the fetch handlers do not use waitUntil).
     return handle(FETCH, req, env, undefined, undefined);
