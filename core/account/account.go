@@ -24,6 +24,13 @@ const (
 // metered (bundle or pay-as-you-go) call is authorised for: 2 hours.
 const DefaultCallLimit = 2 * 60 * 60
 
+// LoadLocation finds the IANA time zone of Settings.Location and of account
+// snapshots by name. It is time.LoadLocation; a program whose platform has
+// no file system for it to read replaces it before using accounts (the edge
+// worker, where reading a file would wait on a JavaScript callback that its
+// glue does not support).
+var LoadLocation = time.LoadLocation
+
 // Settings are the account-wide switches and limits.
 type Settings struct {
 	// Home is the ISO 3166-1 alpha-2 country of the account: calls to it are
@@ -215,7 +222,7 @@ func validateSettings(s *Settings) error {
 		// The zone travels in snapshots by name: it must be an IANA zone.
 		if name := l.String(); name == "Local" || name == "" {
 			return core.FieldErrorf(core.Invalid, "location", "the time zone must be a named IANA zone, not %q", name)
-		} else if _, err := time.LoadLocation(name); err != nil {
+		} else if _, err := LoadLocation(name); err != nil {
 			return core.FieldErrorf(core.Invalid, "location", "unknown time zone %q (is time/tzdata linked in?)", name)
 		}
 	}

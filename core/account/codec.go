@@ -132,7 +132,7 @@ func FromSnapshot(cat *Catalog, s Snapshot) (*Account, error) {
 	loc := time.UTC
 	if s.Location != "" && s.Location != "UTC" {
 		var err error
-		if loc, err = time.LoadLocation(s.Location); err != nil {
+		if loc, err = LoadLocation(s.Location); err != nil {
 			return nil, bad("unknown time zone %q", s.Location)
 		}
 	}

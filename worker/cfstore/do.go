@@ -11,6 +11,7 @@ import (
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 // DOStorage is worker.Storage on a Durable Object's storage, as worker.mjs
@@ -40,13 +41,6 @@ func (d *DOStorage) Get(_ context.Context, key string) ([]byte, error) {
 	return bytesFromJS(v), nil
 }
 
-// logRejection logs a failed storage write (the runtime also resets the
-// object and fails its pending responses: see Put).
-var logRejection = js.FuncOf(func(_ js.Value, a []js.Value) any {
-	js.Global().Get("console").Call("error", "durable object storage write failed:", arg0(a))
-	return nil
-})
-
 // Put implements worker.Blobs. It does not wait for the write: the
 // object's output gate holds every response the object sends until its
 // pending writes are durable, and replaces them with errors (resetting the
@@ -60,7 +54,7 @@ func (d *DOStorage) Put(_ context.Context, key string, value []byte) error {
 	if err != nil {
 		return fmt.Errorf("storage put %q: %w", key, err)
 	}
-	p.Call("catch", logRejection)
+	glue.LogRejection(p, "durable object storage write failed:")
 	return nil
 }
 
@@ -156,7 +150,7 @@ func (d *DOStorage) Write(_ context.Context, put []worker.Entry, del []string) e
 	if err != nil {
 		return fmt.Errorf("storage write of %d keys: %w", len(put)+len(del), err)
 	}
-	p.Call("catch", logRejection)
+	glue.LogRejection(p, "durable object storage write failed:")
 	return nil
 }
 

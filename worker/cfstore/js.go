@@ -5,6 +5,8 @@ package cfstore
 import (
 	"errors"
 	"syscall/js"
+
+	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 var (
@@ -12,40 +14,9 @@ var (
 	array      = js.Global().Get("Array")
 )
 
-// await waits for a JS promise. It must be called from a goroutine other
-// than the one running a js.FuncOf callback.
-func await(p js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	var then, catch js.Func
-	then = js.FuncOf(func(_ js.Value, a []js.Value) any {
-		ch <- result{v: arg0(a)}
-		return nil
-	})
-	catch = js.FuncOf(func(_ js.Value, a []js.Value) any {
-		msg := "promise rejected"
-		if e := arg0(a); e.Truthy() {
-			msg = e.Call("toString").String()
-		}
-		ch <- result{err: errors.New(msg)}
-		return nil
-	})
-	p.Call("then", then, catch)
-	r := <-ch
-	then.Release()
-	catch.Release()
-	return r.v, r.err
-}
-
-func arg0(a []js.Value) js.Value {
-	if len(a) == 0 {
-		return js.Undefined()
-	}
-	return a[0]
-}
+// await waits for a JS promise (glue.Await: no js.FuncOf, which the
+// worker's glue does not support).
+func await(p js.Value) (js.Value, error) { return glue.Await(p) }
 
 // call invokes a method that may throw synchronously and returns a promise.
 func call(v js.Value, method string, args ...any) (p js.Value, err error) {

@@ -5,8 +5,10 @@
 // then hands each event to Go as one buffer — method, URL, headers as one
 // "name: value\n" block and the body (PackRequest) — plus, for Durable Object
 // events, the object's state, and receives status, headers and body back as
-// one buffer (PackResponse) through a single answer function. Few JS values
-// per event matter: each is a reference with a finalizer on the Go side.
+// one buffer (PackResponse) through a single answer function. Events enter
+// Go through the runtime's event path without syscall/js's callback
+// protocol (see Serve), so the worker's program uses no js.FuncOf: promises
+// are awaited with Await.
 // Everything a handler needs about its own request travels in the request's
 // context.Context (see Exec and Storage), so concurrent requests never share
 // mutable state.

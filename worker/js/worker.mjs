@@ -11,41 +11,81 @@ import { WASM_PATH, serveWasm } from "./precompressed.mjs";
 const MAX_BODY = 8 << 20;
 const FETCH = 0, OBJECT = 1, SCHEDULED = 2, QUEUE = 3;
 
-let serve;       // Go's entry point, once the program is ready
+let go;          // the Go instance, once its program is ready
 let mem;         // Go's memory (a WebAssembly.Memory)
+let box = 0;     // where in Go's memory events go (glue.box: 4 little-endian uint32)
 let inbox = 0, inboxSize = 0; // where in Go's memory requests go
 let starting;    // the start-up promise
 let nextID = 1;
 const inflight = new Map(); // id → {resolve, reject, timer} of events Go has not answered yet
+const settled = new Map();  // Await id → a settled promise's value, until Go takes it
+const current = { body: null, exec: undefined, aux: undefined }; // the event being handed over
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+// The event types and fields of glue.box (worker/glue).
+const EVENT_SERVE = 1, EVENT_SETTLE = 2, NO_INBOX = 0xffffffff;
+
+// fire writes an event into Go's box and runs Go until it waits again
+// (the runtime's event path, as a js.FuncOf call takes; see glue.Serve).
+function fire(type, a, b, c) {
+  const dv = new DataView(mem.buffer, box, 16);
+  dv.setUint32(0, type, true);
+  dv.setUint32(4, a, true);
+  dv.setUint32(8, b, true);
+  dv.setUint32(12, c, true);
+  go._resume();
+}
 
 function start(env) {
   if (starting === undefined) {
     starting = new Promise((resolve, reject) => {
-      const go = new Go();
+      const g = new Go();
       let instance;
       globalThis.__tollgate = {
         env,
-        ready(fn, ptr, size) { serve = fn; inbox = ptr; inboxSize = size; resolve(); },
+        ready(boxPtr, ptr, size) { box = boxPtr; inbox = ptr; inboxSize = size; go = g; resolve(); },
+        // The parts of the event being handed over that are JS values.
+        takeBody() { return current.body; },
+        takeValues() { return [current.exec, current.aux]; },
+        // glue.Await: settle Await id when p settles.
+        await(p, id) {
+          const done = (ok, v) => {
+            if (go !== g) return; // settled after this program exited
+            settled.set(id, v);
+            try { fire(EVENT_SETTLE, ok ? 1 : 0, id, 0); } catch (e) { settled.delete(id); }
+          };
+          Promise.resolve(p).then((v) => done(true, v), (e) => done(false, String(e instanceof Error ? e.message : e)));
+        },
+        takeSettled(id) { const v = settled.get(id); settled.delete(id); return v; },
+        logRejection(p, what) { Promise.resolve(p).catch((e) => console.error(what, e)); },
+      };
+      // The glue replaces syscall/js's event handler (see worker/glue), so a
+      // js.FuncOf callback would never reach its Go function: calling one
+      // throws instead, which fails that request loudly rather than
+      // leaving it to hang (Go's file writes, os.Stdout included, wait on
+      // one; the glue sends the log package to the console instead).
+      g._makeFuncWrapper = () => function () {
+        throw new Error("js.FuncOf callbacks are not supported by Tollgate's glue (worker/glue): await promises with glue.Await, log with the log package");
       };
       // Go answers through this import with a pointer into its memory.
-      go.importObject.tollgate = {
+      g.importObject.tollgate = {
         answer(id, ptr, n) { answer(id, new Uint8Array(mem.buffer, ptr, n)); },
       };
-      instance = new WebAssembly.Instance(mod, go.importObject);
+      instance = new WebAssembly.Instance(mod, g.importObject);
       mem = instance.exports.mem;
       const exited = (err) => {
         // The Go program died (an unrecovered panic): fail what is in
         // flight and start afresh on the next event.
-        serve = undefined;
+        go = undefined;
         starting = undefined;
+        settled.clear();
         const e = err instanceof Error ? err : new Error("Go program exited");
         for (const p of inflight.values()) { clearTimeout(p.timer); p.reject(e); }
         inflight.clear();
         reject(e);
       };
-      go.run(instance).then(() => exited(), exited);
+      g.run(instance).then(() => exited(), exited);
     });
   }
   return starting;
@@ -70,18 +110,24 @@ function answer(id, buf) {
 
 // send packs a request — a 4-byte little-endian length n, n bytes of
 // "method\nurl\nheaders", then the body — into Go's inbox (straight into
-// Go's memory; Go copies it out before serve returns), or into a new
-// buffer if it does not fit, and hands it to Go.
+// Go's memory; Go copies it out before the event returns), or into a new
+// buffer that Go takes if it does not fit, and hands it to Go.
 function send(id, kind, method, url, headers, body, exec, aux) {
   const head = enc.encode(method + "\n" + url + "\n" + headers);
   const n = 4 + head.byteLength + (body ? body.byteLength : 0);
-  const out = n <= inboxSize ? new Uint8Array(mem.buffer, inbox, n) : new Uint8Array(n);
+  const fits = n <= inboxSize;
+  const out = fits ? new Uint8Array(mem.buffer, inbox, n) : new Uint8Array(n);
   new DataView(out.buffer, out.byteOffset, 4).setUint32(0, head.byteLength, true);
   out.set(head, 4);
   if (body) out.set(body, 4 + head.byteLength);
-  const arg = n <= inboxSize ? n : out;
-  if (exec === undefined) serve(id, kind, arg);
-  else serve(id, kind, arg, exec, aux);
+  current.body = fits ? null : out;
+  current.exec = exec;
+  current.aux = aux;
+  try {
+    fire(EVENT_SERVE, kind, id, fits ? n : NO_INBOX);
+  } finally {
+    current.body = current.exec = current.aux = undefined;
+  }
 }
 
 function headerBlock(headers) {
@@ -171,7 +217,7 @@ function call(kind, method, url, headers, body, exec, aux) {
 }
 
 async function handle(kind, req, env, exec, aux, extraHeaders = "") {
-  if (serve === undefined) await start(env);
+  if (go === undefined) await start(env);
   const body = req.body === null ? null : await readBody(req); // no await without a body
   if (body === TOO_LARGE) return tooLarge();
   return call(kind, req.method, req.url, headerBlock(req.headers) + extraHeaders, body, exec, aux);
@@ -190,7 +236,7 @@ export default {
     return handle(FETCH, req, env, undefined, undefined);
   },
   async scheduled(event, env, ctx) {
-    if (serve === undefined) await start(env);
+    if (go === undefined) await start(env);
     const url = "https://cron.internal/cron?cron=" + encodeURIComponent(event.cron) +
       "&time=" + event.scheduledTime;
     const res = await call(SCHEDULED, "POST", url, "", null, ctx, undefined);
@@ -199,7 +245,7 @@ export default {
   // Each message goes to Go on its own: 2xx acknowledges it, anything else
   // retries it (with the queue's back-off and retry limit).
   async queue(batch, env, ctx) {
-    if (serve === undefined) await start(env);
+    if (go === undefined) await start(env);
     const url = "https://queue.internal/queue/" + encodeURIComponent(batch.queue);
     await Promise.all(batch.messages.map(async (msg) => {
       const body = msg.body instanceof Uint8Array ? msg.body

@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"syscall/js"
 
 	"github.com/tollgate-voice/tollgate/worker/cfstore"
@@ -39,8 +40,16 @@ func withSelfTest(env js.Value, api web.Handler, kv *cfstore.KV, db *cfstore.D1)
 	// A handler that panics, or whose binding call throws, must cost only
 	// its own request: the glue answers 500 and the Go instance goes on.
 	mux.HandleFunc("POST /__selftest/panic", func(w web.ResponseWriter, r *web.Request) {
-		if r.URL.Query().Get("how") == "throw" {
+		switch r.URL.Query().Get("how") {
+		case "throw":
 			js.Global().Get("JSON").Call("parse", "{") // a JavaScript exception inside Go
+		case "funcof":
+			// A js.FuncOf callback, which the glue does not support: calling
+			// it throws (and must not hang the request).
+			f := js.FuncOf(func(js.Value, []js.Value) any { return nil })
+			js.Global().Get("Reflect").Call("apply", f, js.Undefined(), js.Global().Get("Array").New())
+		case "stdout":
+			fmt.Fprintln(os.Stdout, "self-test") // Go's file writes wait on a js.FuncOf callback
 		}
 		panic("self-test panic")
 	})
