@@ -62,6 +62,8 @@ type packagesResponse struct {
 	Catalog        []packageJSON           `json:"catalog"`
 	Held           []heldPackages          `json:"held"`
 	UsagePeriod    cycleJSON               `json:"usage_period"`
+	UsageThrough   time.Time               `json:"usage_through"`
+	UsageSoFar     bool                    `json:"usage_so_far"`
 	Recommendation *billing.Recommendation `json:"recommendation"`
 }
 

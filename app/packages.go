@@ -477,6 +477,26 @@ func sameQuote(a, b billing.Quote) bool {
 	return true
 }
 
+// usageLastDay is the last day of the calls the recommendation is based on:
+// the day before the period's end, or today while it runs.
+func usageLastDay(pk packagesResponse) string {
+	through := pk.UsageThrough
+	if through.IsZero() { // an older worker: the whole period
+		through = pk.UsagePeriod.End
+	}
+	if loc := pk.UsagePeriod.Start.Location(); loc != nil {
+		through = through.In(loc)
+	}
+	return through.Add(-time.Nanosecond).Format("2 Jan 2006")
+}
+
+func soFarNote(soFar bool) string {
+	if soFar {
+		return " (this cycle so far)"
+	}
+	return ""
+}
+
 func (p *PackagesPage) renderRecommendation() app.UI {
 	r := p.pk.Recommendation
 	if r == nil {
@@ -493,8 +513,8 @@ func (p *PackagesPage) renderRecommendation() app.UI {
 	return app.Section().ID("recommendation").Class(cls).Aria("labelledby", "rec-title").Body(
 		app.H2().ID("rec-title").Text("Recommendation"),
 		app.P().ID("rec-summary").Text(r.Summary),
-		app.P().Class("hint").Text(fmt.Sprintf("Based on your team's calls from %s to %s: %s called.",
-			p.pk.UsagePeriod.Start.Format("2 Jan"), p.pk.UsagePeriod.End.AddDate(0, 0, -1).Format("2 Jan 2006"), regions)),
+		app.P().Class("hint").Text(fmt.Sprintf("Based on your team's calls from %s to %s%s: %s called.",
+			p.pk.UsagePeriod.Start.Format("2 Jan"), usageLastDay(p.pk), soFarNote(p.pk.UsageSoFar), regions)),
 		app.If(r.ManyRegions && r.Recommended == billing.OptionGlobal, func() app.UI {
 			return app.P().ID("rec-many").Class("strong").Text("Your team calls more than three international regions: Unlimited Global is the most cost-effective. An admin can upgrade each user below.")
 		}),

@@ -28,11 +28,14 @@ type RegionUsage struct {
 // packages on offer. Prices are the account's monthly cost of each package
 // (for the users it would be assigned to), Global included; a region without
 // a price has no package on offer. US & Canada is included in every account:
-// its usage and any package for it are ignored.
+// its usage and any package for it are ignored. SoFar says that Usage is the
+// current cycle's so far (when the last cycle had no calls), which the
+// summary says in so many words.
 type RecommendInput struct {
 	Usage  []RegionUsage                 `json:"usage"`
 	Held   []region.ID                   `json:"held"`
 	Prices map[region.ID]decimal.Decimal `json:"prices"`
+	SoFar  bool                          `json:"so_far,omitempty"`
 }
 
 // OptionKind names a way to pay for international calling.
@@ -217,7 +220,7 @@ func Recommend(in RecommendInput) (Recommendation, error) {
 	default:
 		rec.Reason = ReasonPAYGCheapest
 	}
-	rec.Summary = summary(rec, current, best)
+	rec.Summary = summary(rec, current, best, in.SoFar)
 	return rec, nil
 }
 
@@ -230,15 +233,19 @@ func regionNames(ids []region.ID) string {
 }
 
 // summary writes the recommendation as one or two English sentences.
-func summary(rec Recommendation, current, best Option) string {
+func summary(rec Recommendation, current, best Option, soFar bool) string {
 	var b strings.Builder
+	when, When := "last cycle", "Last cycle"
+	if soFar {
+		when, When = "so far this cycle", "So far this cycle"
+	}
 	switch len(rec.RegionsUsed) {
 	case 0:
-		b.WriteString("No international calls last cycle.")
+		fmt.Fprintf(&b, "No international calls %s.", when)
 	case 1:
-		fmt.Fprintf(&b, "Last cycle you called 1 international region (%s).", regionNames(rec.RegionsUsed))
+		fmt.Fprintf(&b, "%s you called 1 international region (%s).", When, regionNames(rec.RegionsUsed))
 	default:
-		fmt.Fprintf(&b, "Last cycle you called %d international regions (%s).", len(rec.RegionsUsed), regionNames(rec.RegionsUsed))
+		fmt.Fprintf(&b, "%s you called %d international regions (%s).", When, len(rec.RegionsUsed), regionNames(rec.RegionsUsed))
 	}
 	switch rec.Reason {
 	case ReasonNoInternationalUsage:

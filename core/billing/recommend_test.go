@@ -116,6 +116,28 @@ func TestRecommend(t *testing.T) {
 	}
 }
 
+func TestRecommendSummarySaysWhichPeriod(t *testing.T) {
+	prices := map[region.ID]decimal.Decimal{region.UKEurope: decimal.RequireFromString("15"), region.Global: decimal.RequireFromString("45")}
+	uk := []RegionUsage{{Region: region.UKEurope, Minutes: 10, PAYGCost: decimal.RequireFromString("1.20")}}
+	for _, tt := range []struct {
+		in          RecommendInput
+		starts, not string
+	}{
+		{RecommendInput{Usage: uk, Prices: prices}, "Last cycle you called 1 international region (UK & Europe).", "so far"},
+		{RecommendInput{Usage: uk, Prices: prices, SoFar: true}, "So far this cycle you called 1 international region (UK & Europe).", "Last cycle"},
+		{RecommendInput{Prices: prices}, "No international calls last cycle.", "so far"},
+		{RecommendInput{Prices: prices, SoFar: true}, "No international calls so far this cycle.", "last cycle"},
+	} {
+		rec, err := Recommend(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(rec.Summary, tt.starts) || strings.Contains(rec.Summary, tt.not) {
+			t.Errorf("SoFar %v, %d regions: summary %q, want it to start %q and not to say %q", tt.in.SoFar, len(tt.in.Usage), rec.Summary, tt.starts, tt.not)
+		}
+	}
+}
+
 func TestRecommendErrors(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -210,7 +210,9 @@ type PackagesResponse struct {
 	Currency       string                  `json:"currency"`
 	Catalog        []PackageJSON           `json:"catalog"`
 	Held           []UserPackagesOut       `json:"held"`
-	UsagePeriod    CycleJSON               `json:"usage_period"` // the calls the recommendation is based on
+	UsagePeriod    CycleJSON               `json:"usage_period"`  // the calls the recommendation is based on
+	UsageThrough   time.Time               `json:"usage_through"` // up to here (exclusive): the period's end, or now while it runs
+	UsageSoFar     bool                    `json:"usage_so_far"`  // the period is the current cycle, so far
 	Recommendation *billing.Recommendation `json:"recommendation"`
 }
 
@@ -243,11 +245,13 @@ func (s *Server) getPackages(w web.ResponseWriter, r *web.Request) error {
 	if err != nil {
 		return err
 	}
+	out.UsageThrough = period.End
 	if len(calls) == 0 {
 		period = cyc
 		if calls, err = s.cfg.Portal.Store.Calls(ctx, v.tenant.ID, cyc.Start, cyc.End); err != nil {
 			return err
 		}
+		out.UsageSoFar, out.UsageThrough = true, now
 	}
 	out.UsagePeriod = cycleJSON(period, period.End.Add(-time.Nanosecond))
 	ix, _, err := s.decks.Current(ctx)
@@ -255,7 +259,7 @@ func (s *Server) getPackages(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	if ix != nil {
-		rec, err := recommend(a, ix, calls)
+		rec, err := recommend(a, ix, calls, out.UsageSoFar)
 		if err != nil {
 			return err
 		}
@@ -269,7 +273,7 @@ func (s *Server) getPackages(w web.ResponseWriter, r *web.Request) error {
 // minutes and what they cost (or would have cost) at the rate card; the
 // packages held; and each package's price for the users who would hold it:
 // those who called abroad in the period or hold a package (at least one).
-func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord) (billing.Recommendation, error) {
+func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord, soFar bool) (billing.Recommendation, error) {
 	home := a.Settings().Home
 	type agg struct {
 		secs int
@@ -302,7 +306,7 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord) (bi
 		g.cost = g.cost.Add(row.Tariff.Price(c.Seconds))
 		needs[c.User] = true
 	}
-	in := billing.RecommendInput{Prices: map[region.ID]decimal.Decimal{}}
+	in := billing.RecommendInput{Prices: map[region.ID]decimal.Decimal{}, SoFar: soFar}
 	for _, rg := range region.All() {
 		if g := byRegion[rg.ID]; g != nil {
 			in.Usage = append(in.Usage, billing.RegionUsage{Region: rg.ID, Minutes: (g.secs + 59) / 60, PAYGCost: g.cost})

@@ -1060,9 +1060,34 @@ func TestRecommendation(t *testing.T) {
 	if !pk.UsagePeriod.Start.Equal(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("usage period %v", pk.UsagePeriod)
 	}
+	if pk.UsageSoFar || !pk.UsageThrough.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) || !strings.HasPrefix(r.Summary, "Last cycle you called 5") {
+		t.Errorf("a closed cycle: so far %v, through %v, summary %q", pk.UsageSoFar, pk.UsageThrough, r.Summary)
+	}
 	cur, _ := r.Option(billing.OptionCurrent)
 	if !cur.PackageCost.Equal(decimal.NewFromInt(15)) {
 		t.Errorf("current packages cost %s, want 15 (cat's UK & Europe)", cur.PackageCost)
+	}
+
+	// A month later the last cycle (November) had no calls: the
+	// recommendation is this cycle's so far, and says so.
+	f.now = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	delete(f.cookies, "max") // the session has ended since
+	dec := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	if err := f.ledger.RecordCDRs(ctx, []worker.CDRRecord{{Tenant: "acme", CallID: "dec-1", User: "cat",
+		Dialled: "+81312345678", Direction: "outbound", Start: dec, Seconds: 600}}); err != nil {
+		t.Fatal(err)
+	}
+	w := f.do("max", "GET", "/v1/packages", nil)
+	wantStatus(t, w, 200, "")
+	pk = decodeBody[PackagesResponse](t, w)
+	if r = pk.Recommendation; r == nil {
+		t.Fatalf("no recommendation in December: %s", w.Body)
+	}
+	if !pk.UsageSoFar || !pk.UsageThrough.Equal(f.now) || !pk.UsagePeriod.Start.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("this cycle so far: so far %v, through %v, period %v", pk.UsageSoFar, pk.UsageThrough, pk.UsagePeriod)
+	}
+	if !strings.HasPrefix(r.Summary, "So far this cycle you called 1 international region (Asia") {
+		t.Errorf("summary %q", r.Summary)
 	}
 }
 
