@@ -235,9 +235,11 @@ func regionNames(ids []region.ID) string {
 // summary writes the recommendation as one or two English sentences.
 func summary(rec Recommendation, current, best Option, soFar bool) string {
 	var b strings.Builder
-	when, When := "last cycle", "Last cycle"
+	when, When, per := "last cycle", "Last cycle", "per cycle"
 	if soFar {
-		when, When = "so far this cycle", "So far this cycle"
+		// A cycle in progress: the savings are on its calls so far (a full
+		// cycle's package prices against part of a cycle's calls).
+		when, When, per = "so far this cycle", "So far this cycle", "on this cycle's calls so far"
 	}
 	switch len(rec.RegionsUsed) {
 	case 0:
@@ -253,18 +255,18 @@ func summary(rec Recommendation, current, best Option, soFar bool) string {
 	case ReasonKeepCurrent:
 		fmt.Fprintf(&b, " Your current plan, at %s, is the cheapest option.", current.Total.StringFixed(core.InvoicePlaces))
 	case ReasonManyRegions:
-		fmt.Fprintf(&b, " With more than three international regions, Global is usually the most cost-effective option, and it is here: it would cost %s instead of your current %s, saving %s per cycle.",
+		fmt.Fprintf(&b, " With more than three international regions, Global is usually the most cost-effective option, and it is here: it would cost %s instead of your current %s, saving %s %s.",
 			best.Total.StringFixed(core.InvoicePlaces), current.Total.StringFixed(core.InvoicePlaces),
-			rec.Savings.StringFixed(core.InvoicePlaces))
+			rec.Savings.StringFixed(core.InvoicePlaces), per)
 	default:
 		what := map[OptionKind]string{
 			OptionGlobal:   "The Global package",
 			OptionRegional: "Regional packages for " + regionNames(best.Packages),
 			OptionPAYG:     "Pay-as-you-go with no package",
 		}[best.Kind]
-		fmt.Fprintf(&b, " %s would cost %s instead of your current %s, saving %s per cycle.", what,
+		fmt.Fprintf(&b, " %s would cost %s instead of your current %s, saving %s %s.", what,
 			best.Total.StringFixed(core.InvoicePlaces), current.Total.StringFixed(core.InvoicePlaces),
-			rec.Savings.StringFixed(core.InvoicePlaces))
+			rec.Savings.StringFixed(core.InvoicePlaces), per)
 	}
 	if rec.ManyRegions && best.Kind != OptionGlobal {
 		if g, ok := rec.Option(OptionGlobal); ok {

@@ -132,8 +132,19 @@ func TestRecommendSummarySaysWhichPeriod(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(rec.Summary, tt.starts) || strings.Contains(rec.Summary, tt.not) {
+		if !strings.HasPrefix(rec.Summary, tt.starts) || strings.Contains(rec.Summary, tt.not) || tt.in.SoFar && strings.Contains(rec.Summary, "per cycle") {
 			t.Errorf("SoFar %v, %d regions: summary %q, want it to start %q and not to say %q", tt.in.SoFar, len(tt.in.Usage), rec.Summary, tt.starts, tt.not)
+		}
+	}
+	// A saving found on part of a cycle is not a saving per cycle.
+	held := []region.ID{region.UKEurope}
+	for soFar, want := range map[bool]string{false: "saving 13.80 per cycle.", true: "saving 13.80 on this cycle's calls so far."} {
+		rec, err := Recommend(RecommendInput{Usage: uk, Held: held, Prices: prices, SoFar: soFar})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(rec.Summary, want) {
+			t.Errorf("SoFar %v: summary %q lacks %q", soFar, rec.Summary, want)
 		}
 	}
 }
