@@ -5,28 +5,13 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/deck"
 )
 
-// currencySymbols are the prefixes the portal writes amounts with; other
-// currencies are written with their ISO code.
-var currencySymbols = map[string]string{
-	"USD": "US$", "GBP": "£", "EUR": "€", "AUD": "A$", "NZD": "NZ$", "CAD": "C$",
-}
-
-// formatMoney writes an amount for people: at least two decimals, and every
-// further decimal the amount really has (prices per minute and call costs can
-// have up to four: US$0.025/min, US$0.0125).
-func formatMoney(d decimal.Decimal, currency string) string {
-	s := d.StringFixed(2)
-	if !d.Equal(d.Round(2)) {
-		s = d.String()
-	}
-	if sym, ok := currencySymbols[currency]; ok {
-		return sym + s
-	}
-	return s + " " + currency
-}
+// formatMoney writes an amount for people (core.FormatMoney: the server's
+// messages write it the same way).
+func formatMoney(d decimal.Decimal, currency string) string { return core.FormatMoney(d, currency) }
 
 // kindLabel names a number kind for people.
 func kindLabel(k deck.Kind) string {

@@ -138,22 +138,6 @@ func TestAnswerDialWhileLoading(t *testing.T) {
 	}
 }
 
-func TestFormatMoney(t *testing.T) {
-	for _, tt := range []struct{ in, cur, want string }{
-		{"0.13", "USD", "US$0.13"},
-		{"0.025", "USD", "US$0.025"},
-		{"1.9", "USD", "US$1.90"},
-		{"0", "GBP", "£0.00"},
-		{"0.0125", "EUR", "€0.0125"},
-		{"3", "CHF", "3.00 CHF"},
-	} {
-		d := core.MustParseMoney(tt.in)
-		if got := formatMoney(d, tt.cur); got != tt.want {
-			t.Errorf("formatMoney(%s, %s) = %q, want %q", tt.in, tt.cur, got, tt.want)
-		}
-	}
-}
-
 func mustMoney(s string) decimal.Decimal { return core.MustParseMoney(s) }
 
 func TestAPIError(t *testing.T) {

@@ -71,3 +71,30 @@ func MustParseMoney(s string) decimal.Decimal {
 	}
 	return d
 }
+
+// currencySymbols are the prefixes FormatMoney writes amounts with; other
+// currencies are written with their ISO code after the amount.
+var currencySymbols = map[string]string{
+	"USD": "US$", "GBP": "£", "EUR": "€", "AUD": "A$", "NZD": "NZ$", "CAD": "C$",
+}
+
+// FormatMoney writes an amount for people, the same in the portal and in
+// the server's messages: the currency's symbol (or its code), at least two
+// decimals, and every further decimal the amount really has (prices per
+// minute and call costs can have up to four: US$0.025/min, US$0.0125). It
+// rounds nothing. A negative amount (a credit) is written with its sign
+// first: -US$2.50.
+func FormatMoney(d decimal.Decimal, currency string) string {
+	sign := ""
+	if d.IsNegative() {
+		sign, d = "-", d.Neg()
+	}
+	s := d.StringFixed(InvoicePlaces)
+	if !d.Equal(d.Round(InvoicePlaces)) {
+		s = d.String()
+	}
+	if sym, ok := currencySymbols[currency]; ok {
+		return sign + sym + s
+	}
+	return sign + s + " " + currency
+}

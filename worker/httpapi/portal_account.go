@@ -267,7 +267,7 @@ func (op *portalOp) applyNumber(a *account.Account) (opOutcome, error) {
 	p, _ := a.Catalog().Product(l.Product)
 	annual := l.Contract.Term == account.Annual && op.At.Before(l.Contract.End)
 	end := l.Contract.End.Format("2 January 2006")
-	price := p.MonthlyPrice.StringFixed(2) + " " + a.Catalog().Currency()
+	price := core.FormatMoney(p.MonthlyPrice, a.Catalog().Currency())
 	out := NumberActionResponse{Number: l.Number, Action: op.Action, Refund: "0.00", Owed: "0.00", Currency: a.Catalog().Currency()}
 	res := opOutcome{action: "number." + op.Action, changed: true}
 	switch op.Action {
@@ -317,7 +317,7 @@ func (op *portalOp) applyNumber(a *account.Account) (opOutcome, error) {
 		out.Released = true
 		out.Owed = owed.StringFixed(2)
 		if owed.IsPositive() {
-			out.Consequence = "The number leaves your account. You still owe " + out.Owed + " " + out.Currency +
+			out.Consequence = "The number leaves your account. You still owe " + core.FormatMoney(owed, out.Currency) +
 				", the remainder of its annual contract (until " + end + "), charged on your next invoice. This cannot be undone."
 		} else {
 			out.Consequence = "The number leaves your account; nothing more is owed. This cannot be undone."

@@ -245,8 +245,8 @@ func notices(a *account.Account, now time.Time) []NotificationJSON {
 	if st.Capped {
 		for _, t := range account.Crossed(st.Thresholds, st.Cap, decimal.Zero, u.PAYG) {
 			out = append(out, NotificationJSON{ID: month + "/payg_cap/" + strconv.Itoa(t), Kind: "threshold", At: u.Month,
-				Message: "Pay-as-you-go spend reached " + strconv.Itoa(t) + "% of your cap: " + u.PAYG.StringFixed(2) + " of " +
-					st.Cap.StringFixed(2) + " " + a.Catalog().Currency() + " this month."})
+				Message: "Pay-as-you-go spend reached " + strconv.Itoa(t) + "% of your cap: " + core.FormatMoney(u.PAYG, a.Catalog().Currency()) +
+					" of " + core.FormatMoney(st.Cap, a.Catalog().Currency()) + " this month."})
 		}
 	}
 	if u.BundleSize > 0 {
