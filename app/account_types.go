@@ -203,8 +203,18 @@ type numberAction struct {
 
 // notification is a message of the inbox.
 type notification struct {
-	ID      string    `json:"id"`
-	Kind    string    `json:"kind"`
-	Message string    `json:"message"`
-	At      time.Time `json:"at"`
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	Message   string    `json:"message"`
+	At        time.Time `json:"at"`
+	MonthOnly bool      `json:"month_only"` // At is only the month's start
+}
+
+// when is the notification's date for people: the day it happened, or only
+// its month when that is all the server knows.
+func (n notification) when() string {
+	if n.MonthOnly {
+		return n.At.Format("Jan 2006")
+	}
+	return n.At.Format("2 Jan 2006")
 }

@@ -29,3 +29,13 @@ func TestRecommendationPeriodWording(t *testing.T) {
 		t.Errorf("soFarNote: %q, %q", soFarNote(false), soFarNote(true))
 	}
 }
+
+func TestNotificationDate(t *testing.T) {
+	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	if got := (notification{At: at, MonthOnly: true}).when(); got != "Dec 2026" {
+		t.Errorf("month only: %q", got)
+	}
+	if got := (notification{At: time.Date(2026, 12, 6, 15, 30, 0, 0, time.UTC)}).when(); got != "6 Dec 2026" {
+		t.Errorf("dated: %q", got)
+	}
+}

@@ -279,7 +279,7 @@ func (p *SettingsPage) content() app.UI {
 			app.Ul().Class("inbox").Body(app.Range(p.notes).Slice(func(i int) app.UI {
 				n := p.notes[i]
 				return app.Li().Body(
-					app.Time().DateTime(n.At.Format("2006-01-02")).Class("muted").Text(n.At.Format("2 Jan 2006")),
+					app.Time().DateTime(n.At.Format("2006-01-02")).Class("muted").Text(n.when()),
 					app.Text(" "),
 					app.Span().Text(n.Message),
 				)

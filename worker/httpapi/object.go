@@ -27,9 +27,18 @@ type ObjectConfig struct {
 	// Events, if set, receives an Event for every threshold a CDR crosses,
 	// for delivery to the tenant's webhook.
 	Events worker.Queue
+	// Notifications, if set, stores a notification for the portal's inbox
+	// for every threshold a CDR crosses, dated when it was crossed.
+	Notifications NotificationStore
 	// Lease sizes the quota leases the object grants to isolates
 	// (lease_object.go).
 	Lease account.LeasePolicy
+}
+
+// NotificationStore keeps the portal's notifications (worker.Portal's
+// part of it).
+type NotificationStore interface {
+	AddNotifications(ctx context.Context, ns []worker.Notification) error
 }
 
 // storageKey is where an object keeps its account: the ledger's snapshot
@@ -295,6 +304,7 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 		currency := a.Catalog().Currency()
 		var recs []worker.CDRRecord
 		var events []Event
+		var notes []worker.Notification
 		for i, c := range b.CDRs {
 			res := &out.Results[i]
 			res.CallID = c.CallID
@@ -337,9 +347,16 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 			*res = RatingJSON{CallID: c.CallID, Cover: rt.Cover.String(), Reason: string(rt.Reason), Seconds: rt.Seconds,
 				BundleMinutes: rt.BundleMinutes, PAYGSeconds: rt.PAYGSeconds, Cost: rt.Cost.String(), Currency: currency,
 				Destination: rt.Destination, Authorized: rt.Authorized, Duplicate: rt.Duplicate}
-			for _, n := range rt.Notices {
-				res.Notices = append(res.Notices, string(n.Meter)+":"+strconv.Itoa(n.Percent))
-				events = append(events, thresholdEvent(a.ID(), start.In(loc).Format("2006-01"), n, now))
+			if len(rt.Notices) > 0 {
+				u := a.UsageAt(start)
+				month := start.In(loc).Format("2006-01")
+				for _, n := range rt.Notices {
+					res.Notices = append(res.Notices, string(n.Meter)+":"+strconv.Itoa(n.Percent))
+					events = append(events, thresholdEvent(a.ID(), month, n, now))
+					note := thresholdNotification(month, n.Meter, n.Percent, u, st, currency)
+					note.Tenant, note.At = a.ID(), now
+					notes = append(notes, note)
+				}
 			}
 			rec := worker.CDRRecord{Tenant: a.ID(), CallID: c.CallID, User: c.User, Dialled: d.String(),
 				Direction: dir.String(), Start: start, Seconds: rt.Seconds, ReceivedAt: now}
@@ -361,8 +378,14 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 		if err := o.cfg.CDRs.RecordCDRs(r.Context(), recs); err != nil {
 			return false, core.Errorf(core.Internal, "recording CDRs: %v", err)
 		}
-		// Then the webhook events; a failure here also makes the batch
-		// retried (events have stable IDs: receivers drop duplicates).
+		// Then the inbox and the webhook events; a failure here also makes
+		// the batch retried (both have stable IDs: the store and the
+		// receivers drop duplicates).
+		if o.cfg.Notifications != nil && len(notes) > 0 {
+			if err := o.cfg.Notifications.AddNotifications(r.Context(), notes); err != nil {
+				return false, core.Errorf(core.Internal, "storing notifications: %v", err)
+			}
+		}
 		if o.cfg.Events != nil {
 			for _, ev := range events {
 				b, _ := json.Marshal(ev)

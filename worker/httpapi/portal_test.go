@@ -84,7 +84,7 @@ func newPortalFixture(t testing.TB) *portalFixture {
 
 	decks := NewDecks(f.blobs, clock)
 	f.accounts = memstore.NewAccounts()
-	obj := NewObject(ObjectConfig{Blobs: f.blobs, CDRs: f.ledger, Decks: decks, Catalog: cat, Now: clock, Storage: f.accounts.StorageOf})
+	obj := NewObject(ObjectConfig{Blobs: f.blobs, CDRs: f.ledger, Decks: decks, Catalog: cat, Now: clock, Storage: f.accounts.StorageOf, Notifications: f.portal})
 	f.accounts.Handler = NewPortalObject(obj, f.portal)
 	f.srv = New(Config{Blobs: f.blobs, Keys: f.ledger, Tenants: f.ledger, Now: clock, Decks: decks, Accounts: f.accounts,
 		Portal: PortalConfig{Store: f.portal, Catalog: cat, OperatorTenant: "acme"}})
@@ -771,6 +771,62 @@ func TestUsageAndNotifications(t *testing.T) {
 	}
 }
 
+// TestNotificationsStoredWhenCrossed: a CDR that crosses a cap threshold
+// stores its notification, dated when it was rated, and the inbox shows
+// that one rather than the month-only stand-in derived from the usage.
+func TestNotificationsStoredWhenCrossed(t *testing.T) {
+	snap, err := os.ReadFile("../../core/deck/global/global.snapshot")
+	if err != nil {
+		t.Skip("no global deck snapshot:", err)
+	}
+	f := newPortalFixture(t)
+	ctx := context.Background()
+	f.blobs.Put(ctx, worker.DeckKey("global"), snap)
+	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("global"))
+	f.now = time.Date(2026, 11, 20, 15, 30, 0, 0, time.UTC)
+	// Calls to Japan (pay-as-you-go for cat) until the US$50 cap's 80 % is
+	// passed.
+	var cdrs []CDRJSON
+	for i := range 40 {
+		secs := 3600
+		cdrs = append(cdrs, CDRJSON{CallID: "jp-" + strconv.Itoa(i), User: "cat", Dialled: "+81312345678", Direction: "outbound",
+			Start: f.now.Add(-time.Duration(40-i) * 70 * time.Minute).Format(time.RFC3339), Seconds: &secs})
+	}
+	body, _ := json.Marshal(objectCDRBatch{CDRBatch: CDRBatch{CDRs: cdrs}})
+	status, out, err := f.accounts.Call(ctx, "acme", "/cdrs", body)
+	if err != nil || status != 200 {
+		t.Fatalf("cdrs: %d %s %v", status, out, err)
+	}
+	if !strings.Contains(string(out), "payg_cap:80") {
+		t.Fatalf("no CDR crossed 80%% of the cap: %s", out)
+	}
+	f.now = f.now.Add(3 * time.Hour) // the inbox is read later
+	n := decodeBody[struct{ Notifications []NotificationJSON }](t, f.do("max", "GET", "/v1/notifications", nil))
+	var cap80 *NotificationJSON
+	for i, x := range n.Notifications {
+		if x.ID == "2026-11/payg_cap/80" {
+			cap80 = &n.Notifications[i]
+		}
+	}
+	if cap80 == nil {
+		t.Fatalf("no 80%% notification: %+v", n.Notifications)
+	}
+	if cap80.MonthOnly || !cap80.At.Equal(time.Date(2026, 11, 20, 15, 30, 0, 0, time.UTC)) {
+		t.Errorf("80%% notification dated %v (month only %v), want when the CDR was rated", cap80.At, cap80.MonthOnly)
+	}
+	if !strings.HasPrefix(cap80.Message, "Pay-as-you-go spend reached 80% of your cap: US$") || !strings.HasSuffix(cap80.Message, " of US$50.00 this month.") {
+		t.Errorf("message %q", cap80.Message)
+	}
+	// Sending the batch again (a carrier's retry) stores nothing twice.
+	if status, out, err = f.accounts.Call(ctx, "acme", "/cdrs", body); err != nil || status != 200 {
+		t.Fatalf("cdrs again: %d %s %v", status, out, err)
+	}
+	again := decodeBody[struct{ Notifications []NotificationJSON }](t, f.do("max", "GET", "/v1/notifications", nil))
+	if len(again.Notifications) != len(n.Notifications) {
+		t.Errorf("a retried batch changed the inbox: %d → %d notifications", len(n.Notifications), len(again.Notifications))
+	}
+}
+
 func TestNotificationsFromUsage(t *testing.T) {
 	cat := account.DemoCatalog()
 	a := testAccount(t, worker.Tenant{ID: "acme", Home: "GB"}, cat)
@@ -784,6 +840,14 @@ func TestNotificationsFromUsage(t *testing.T) {
 	}
 	if strings.Join(ids, ",") != "2026-11/payg_cap/80,2026-11/bundle/80" {
 		t.Errorf("notices = %v", ids)
+	}
+	for _, n := range got {
+		if !n.MonthOnly || !n.At.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("derived %s: at %v, month only %v: want the month's start, marked as such", n.ID, n.At, n.MonthOnly)
+		}
+	}
+	if got[0].Message != "Pay-as-you-go spend reached 80% of your cap: US$45.00 of US$50.00 this month." {
+		t.Errorf("message %q", got[0].Message)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/billing"
+	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/web"
 )
 
@@ -233,27 +234,48 @@ type NotificationJSON struct {
 	Kind    string    `json:"kind"` // threshold, ...
 	Message string    `json:"message"`
 	At      time.Time `json:"at"`
+	// MonthOnly: the notification was not stored when its threshold was
+	// crossed (usage recorded another way, e.g. seeded): At is only the
+	// month's start, not when it happened.
+	MonthOnly bool `json:"month_only,omitempty"`
+}
+
+// thresholdNotification is the inbox's notification of threshold percent
+// of meter crossed in month (2006-01), with the usage u that crossed it;
+// its ID is the same whether it was stored when a CDR crossed it or is
+// derived from the usage afterwards.
+func thresholdNotification(month string, meter account.Meter, percent int, u account.Usage, st account.Settings, currency string) worker.Notification {
+	id := month + "/" + string(meter) + "/" + strconv.Itoa(percent)
+	if meter == account.MeterBundle {
+		return worker.Notification{ID: id, Kind: "threshold", Message: "Your team used " + strconv.Itoa(percent) + "% of its pooled minutes: " +
+			strconv.Itoa(u.BundleMinutes) + " of " + strconv.Itoa(u.BundleSize) + " this month."}
+	}
+	return worker.Notification{ID: id, Kind: "threshold", Message: "Pay-as-you-go spend reached " + strconv.Itoa(percent) + "% of your cap: " +
+		core.FormatMoney(u.PAYG, currency) + " of " + core.FormatMoney(st.Cap, currency) + " this month."}
 }
 
 // notices derives this month's threshold notifications from the account's
 // usage: each threshold of the cap and of the bundle that usage reached.
+// They stand in for the notifications stored when CDRs crossed them, where
+// there are none.
 func notices(a *account.Account, now time.Time) []NotificationJSON {
 	st := a.Settings()
 	u := a.UsageAt(now)
 	month := u.Month.Format("2006-01")
+	currency := a.Catalog().Currency()
 	var out []NotificationJSON
+	derived := func(meter account.Meter, t int) {
+		n := thresholdNotification(month, meter, t, u, st, currency)
+		out = append(out, NotificationJSON{ID: n.ID, Kind: n.Kind, Message: n.Message, At: u.Month, MonthOnly: true})
+	}
 	if st.Capped {
 		for _, t := range account.Crossed(st.Thresholds, st.Cap, decimal.Zero, u.PAYG) {
-			out = append(out, NotificationJSON{ID: month + "/payg_cap/" + strconv.Itoa(t), Kind: "threshold", At: u.Month,
-				Message: "Pay-as-you-go spend reached " + strconv.Itoa(t) + "% of your cap: " + core.FormatMoney(u.PAYG, a.Catalog().Currency()) +
-					" of " + core.FormatMoney(st.Cap, a.Catalog().Currency()) + " this month."})
+			derived(account.MeterCap, t)
 		}
 	}
 	if u.BundleSize > 0 {
 		for _, t := range account.Crossed(st.Thresholds, decimal.NewFromInt(int64(u.BundleSize)), decimal.Zero, decimal.NewFromInt(int64(u.BundleMinutes))) {
-			out = append(out, NotificationJSON{ID: month + "/bundle/" + strconv.Itoa(t), Kind: "threshold", At: u.Month,
-				Message: "Your team used " + strconv.Itoa(t) + "% of its pooled minutes: " + strconv.Itoa(u.BundleMinutes) + " of " +
-					strconv.Itoa(u.BundleSize) + " this month."})
+			derived(account.MeterBundle, t)
 		}
 	}
 	return out
@@ -264,16 +286,21 @@ func (s *Server) getNotifications(w web.ResponseWriter, r *web.Request) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Notifications []NotificationJSON `json:"notifications"`
-	}{Notifications: nonNil(notices(a, s.now()))}
 	stored, err := s.cfg.Portal.Store.Notifications(r.Context(), v.tenant.ID, 100)
 	if err != nil {
 		return err
 	}
+	// The stored notifications, dated when they happened; the derived ones
+	// only where none was stored.
+	out := struct {
+		Notifications []NotificationJSON `json:"notifications"`
+	}{Notifications: []NotificationJSON{}}
 	for _, n := range stored {
+		out.Notifications = append(out.Notifications, NotificationJSON{ID: n.ID, Kind: n.Kind, Message: n.Message, At: n.At.UTC()})
+	}
+	for _, n := range notices(a, s.now()) {
 		if !slices.ContainsFunc(out.Notifications, func(x NotificationJSON) bool { return x.ID == n.ID }) {
-			out.Notifications = append(out.Notifications, NotificationJSON{ID: n.ID, Kind: n.Kind, Message: n.Message, At: n.At.UTC()})
+			out.Notifications = append(out.Notifications, n)
 		}
 	}
 	slices.SortStableFunc(out.Notifications, func(a, b NotificationJSON) int { return b.At.Compare(a.At) })

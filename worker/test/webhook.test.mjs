@@ -44,4 +44,18 @@ test("a CDR crossing 80% of the cap is POSTed, signed, retried until accepted", 
   const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(d.sig);
   assert.equal(createHmac("sha256", "whsec-test").update(t + "." + d.body).digest("hex"), v1);
   assert.ok(deliveries.every((x) => x.id === d.id));
+
+  // The portal's inbox has it too, stored in D1 when the CDR was rated.
+  const login = await w.fetch("/v1/session", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "alice@demo.example", password: "tollgate-demo" }), // worker/cmd/seed DemoPassword
+  });
+  assert.equal(login.status, 200);
+  const inbox = await w.fetch("/v1/notifications", { headers: { cookie: login.headers.get("set-cookie").split(";")[0] } });
+  const n = (await inbox.json()).notifications.find((x) => x.id.endsWith("/payg_cap/80"));
+  assert.ok(n, "no 80% notification in the inbox");
+  assert.equal(n.month_only, undefined, "stored, not derived from the usage");
+  assert.ok(Math.abs(Date.parse(n.at) - Date.parse(startAt)) < 60000, `dated ${n.at}, the CDR was rated at about ${startAt}`);
+  assert.match(n.message, /^Pay-as-you-go spend reached 80% of your cap: US\$[\d.]+ of US\$[\d.]+ this month\.$/);
 });

@@ -65,9 +65,10 @@ func main() {
 		Leases: true})
 	object := httpapi.NewObject(httpapi.ObjectConfig{
 		Blobs: kv, CDRs: db, Decks: decks, Catalog: account.DemoCatalog(),
-		Storage: func(r *web.Request) worker.Storage { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
-		Events:  cfstore.NewQueue(env.Get("WEBHOOKS")),
-		Lease:   lease,
+		Storage:       func(r *web.Request) worker.Storage { return cfstore.NewDOStorage(glue.Storage(r.Context())) },
+		Events:        cfstore.NewQueue(env.Get("WEBHOOKS")),
+		Notifications: db,
+		Lease:         lease,
 	})
 	webhooks := &httpapi.WebhookConsumer{Webhooks: db, Poster: cfstore.Fetch{}}
 	cron := &httpapi.Cron{Tenants: db, Accounts: accounts, Leases: api}
