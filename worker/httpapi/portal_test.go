@@ -771,18 +771,26 @@ func TestUsageAndNotifications(t *testing.T) {
 	}
 }
 
-// TestNotificationsStoredWhenCrossed: a CDR that crosses a cap threshold
-// stores its notification, dated when it was rated, and the inbox shows
-// that one rather than the month-only stand-in derived from the usage.
-func TestNotificationsStoredWhenCrossed(t *testing.T) {
+// newPortalFixtureOnGlobalDeck is a portal fixture whose current deck is the
+// committed global deck (real prices); it skips without the snapshot.
+func newPortalFixtureOnGlobalDeck(t *testing.T) *portalFixture {
+	t.Helper()
 	snap, err := os.ReadFile("../../core/deck/global/global.snapshot")
 	if err != nil {
 		t.Skip("no global deck snapshot:", err)
 	}
 	f := newPortalFixture(t)
+	f.blobs.Put(context.Background(), worker.DeckKey("global"), snap)
+	f.blobs.Put(context.Background(), worker.KeyDeckCurrent, []byte("global"))
+	return f
+}
+
+// TestNotificationsStoredWhenCrossed: a CDR that crosses a cap threshold
+// stores its notification, dated when it was rated, and the inbox shows
+// that one rather than the month-only stand-in derived from the usage.
+func TestNotificationsStoredWhenCrossed(t *testing.T) {
+	f := newPortalFixtureOnGlobalDeck(t)
 	ctx := context.Background()
-	f.blobs.Put(ctx, worker.DeckKey("global"), snap)
-	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("global"))
 	f.now = time.Date(2026, 11, 20, 15, 30, 0, 0, time.UTC)
 	// Calls to Japan (pay-as-you-go for cat) until the US$50 cap's 80 % is
 	// passed.
@@ -1097,14 +1105,8 @@ func TestPortalMsgpack(t *testing.T) {
 // TestRecommendation: calls to more than three international regions last
 // cycle recommend Global (global deck, real prices).
 func TestRecommendation(t *testing.T) {
-	snap, err := os.ReadFile("../../core/deck/global/global.snapshot")
-	if err != nil {
-		t.Skip("no global deck snapshot:", err)
-	}
-	f := newPortalFixture(t)
+	f := newPortalFixtureOnGlobalDeck(t)
 	ctx := context.Background()
-	f.blobs.Put(ctx, worker.DeckKey("global"), snap)
-	f.blobs.Put(ctx, worker.KeyDeckCurrent, []byte("global"))
 	oct := time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)
 	var recs []worker.CDRRecord
 	for i, n := range []string{"+81312345678", "+551123456789", "+27211234567", "+61212345678", "+33123456789", "+442079460999"} {
