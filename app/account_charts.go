@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/tollgate-voice/tollgate/core"
 )
 
 // The usage page's charts, drawn as inline SVG (no chart library: a few
@@ -66,9 +68,9 @@ func spendChartSVG(spent, capAmt decimal.Decimal, capped bool, thresholds []int,
 	frac, _ := spent.Div(full).Float64()
 	capFrac, _ := capAmt.Div(full).Float64()
 	plotW := w - left - right
-	label := "Pay-as-you-go spend " + formatMoney(spent, currency)
+	label := "Pay-as-you-go spend " + core.FormatMoney(spent, currency)
 	if capped {
-		label += " of a " + formatMoney(capAmt, currency) + " cap"
+		label += " of a " + core.FormatMoney(capAmt, currency) + " cap"
 	} else {
 		label += ", no cap"
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/deck"
 	"github.com/tollgate-voice/tollgate/core/region"
 )
@@ -18,9 +19,9 @@ func formatRange(p deck.PriceRange, currency string) string {
 		return "—"
 	}
 	if p.Min.Equal(p.Max) {
-		return formatMoney(p.Min, currency)
+		return core.FormatMoney(p.Min, currency)
 	}
-	return formatMoney(p.Min, currency) + " – " + formatMoney(p.Max, currency)
+	return core.FormatMoney(p.Min, currency) + " – " + core.FormatMoney(p.Max, currency)
 }
 
 // directoryEntry is one country of the rates directory, summarised by the

@@ -4,14 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/shopspring/decimal"
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/deck"
 )
-
-// formatMoney writes an amount for people (core.FormatMoney: the server's
-// messages write it the same way).
-func formatMoney(d decimal.Decimal, currency string) string { return core.FormatMoney(d, currency) }
 
 // kindLabel names a number kind for people.
 func kindLabel(k deck.Kind) string {
@@ -100,10 +95,10 @@ func describeRate(t deck.Tariff, currency string) string {
 			if tier.PerMinute.Equal(t.Tiers[i-1].PerMinute) {
 				continue
 			}
-			fmt.Fprintf(&b, ", then %s/min after %d s", formatMoney(tier.PerMinute, currency), tier.FromSecond)
+			fmt.Fprintf(&b, ", then %s/min after %d s", core.FormatMoney(tier.PerMinute, currency), tier.FromSecond)
 			continue
 		}
-		b.WriteString(formatMoney(tier.PerMinute, currency) + "/min")
+		b.WriteString(core.FormatMoney(tier.PerMinute, currency) + "/min")
 	}
 	return b.String()
 }

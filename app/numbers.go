@@ -4,6 +4,8 @@ import (
 	"net/url"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/tollgate-voice/tollgate/core"
 )
 
 // NumbersPage lists the account's numbers with their contracts. An admin
@@ -213,11 +215,11 @@ func (p *NumbersPage) renderRow(l lineJSON, admin bool) app.UI {
 			app.Span().Class("badge "+l.Term).Text(termWords(l.Term)),
 			app.Text(" "+contract),
 			app.If(l.ReleaseOwes.IsPositive(), func() app.UI {
-				return app.Div().Class("hint").Text(formatMoney(l.ReleaseOwes, p.nums.Currency) + " left to pay if released now")
+				return app.Div().Class("hint").Text(core.FormatMoney(l.ReleaseOwes, p.nums.Currency) + " left to pay if released now")
 			}),
 		),
 		app.Td().DataSet("label", "User").Body(user),
-		app.Td().Class("num").DataSet("label", "Per month").Text(formatMoney(l.MonthlyPrice, p.nums.Currency)),
+		app.Td().Class("num").DataSet("label", "Per month").Text(core.FormatMoney(l.MonthlyPrice, p.nums.Currency)),
 		app.If(admin, func() app.UI {
 			return app.Td().Class("row-actions").Body(app.Range(acts).Slice(func(i int) app.UI {
 				a := acts[i]

@@ -88,10 +88,10 @@ func answerDial(ix *deck.Index, dial, home string, at time.Time) rateAnswer {
 	a.Rate = describeRate(row.Tariff, cur)
 	a.Increments = describeIncrements(row.Tariff)
 	if row.Tariff.ConnectionFee.IsPositive() {
-		a.Connection = formatMoney(row.Tariff.ConnectionFee, cur)
+		a.Connection = core.FormatMoney(row.Tariff.ConnectionFee, cur)
 	}
 	for _, m := range sampleMinutes {
-		a.Costs = append(a.Costs, callCost{Minutes: m, Amount: formatMoney(row.Tariff.Price(m*60), cur)})
+		a.Costs = append(a.Costs, callCost{Minutes: m, Amount: core.FormatMoney(row.Tariff.Price(m*60), cur)})
 	}
 	return a
 }

@@ -113,7 +113,7 @@ func TestAnswerDialAgreesWithCore(t *testing.T) {
 		}
 		want, _ := ix.Lookup(digits, testNow)
 		for _, c := range a.Costs {
-			if got, exp := c.Amount, formatMoney(want.Tariff.Price(c.Minutes*60), ix.Currency()); got != exp {
+			if got, exp := c.Amount, core.FormatMoney(want.Tariff.Price(c.Minutes*60), ix.Currency()); got != exp {
 				t.Errorf("%s %d min: shown %s, core prices %s", digits, c.Minutes, got, exp)
 			}
 		}

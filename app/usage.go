@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/tollgate-voice/tollgate/core"
 )
 
 // UsagePage is Usage & billing: the team's minutes and calls of a month,
@@ -157,7 +159,7 @@ func (p *UsagePage) content() app.UI {
 	}
 	capText := "no cap"
 	if u.PAYG.Capped {
-		capText = "of a " + formatMoney(u.PAYG.Cap, cur) + " cap"
+		capText = "of a " + core.FormatMoney(u.PAYG.Cap, cur) + " cap"
 		if u.PAYG.Percent != nil {
 			capText += fmt.Sprintf(" (%d%%)", *u.PAYG.Percent)
 		}
@@ -177,9 +179,9 @@ func (p *UsagePage) content() app.UI {
 		),
 		app.Div().Class("cards").ID("usage-cards").Body(
 			card("total-minutes", "Total minutes", strconv.Itoa(u.Minutes), fmt.Sprintf("%d calls across the team", u.Calls)),
-			card("overage", "Overage charges", formatMoney(u.OverageCharges, cur), "pay-as-you-go, billed monthly"),
+			card("overage", "Overage charges", core.FormatMoney(u.OverageCharges, cur), "pay-as-you-go, billed monthly"),
 			card("bundle-left", "Bundle minutes left", strconv.Itoa(u.Bundle.Left), fmt.Sprintf("%d of %d pooled minutes used", u.Bundle.Used, u.Bundle.Size)),
-			card("payg-spend", "Pay-as-you-go spend", formatMoney(u.PAYG.Spent, cur), capText),
+			card("payg-spend", "Pay-as-you-go spend", core.FormatMoney(u.PAYG.Spent, cur), capText),
 		),
 		app.Section().Class("panel").Aria("labelledby", "minutes-title").Body(
 			app.H2().ID("minutes-title").Text("Minutes per day, "+monthWords(u.Month)),
@@ -189,7 +191,7 @@ func (p *UsagePage) content() app.UI {
 			app.H2().ID("spend-title").Text("Spend against your cap"),
 			app.Div().Class("chart-wrap").Body(app.Raw(spendChartSVG(u.PAYG.Spent, u.PAYG.Cap, u.PAYG.Capped, p.acct.Settings.Thresholds, cur))),
 			app.Div().Class("chart-legend").Body(
-				app.Strong().ID("spend-spent").Text("Spent "+formatMoney(u.PAYG.Spent, cur)),
+				app.Strong().ID("spend-spent").Text("Spent "+core.FormatMoney(u.PAYG.Spent, cur)),
 				app.Span().ID("spend-cap").Text(capLegend(u.PAYG, p.acct.Settings.Thresholds, cur)),
 			),
 		),
@@ -270,7 +272,7 @@ func (p *UsagePage) renderUsers() app.UI {
 					app.Th().Scope("row").Text(name),
 					app.Td().Class("num").Text(strconv.Itoa(r.Calls)),
 					app.Td().Class("num").Text(strconv.Itoa(r.Minutes)),
-					app.Td().Class("num").Text(formatMoney(r.PAYG, cur)),
+					app.Td().Class("num").Text(core.FormatMoney(r.PAYG, cur)),
 				)
 			})),
 		)),
@@ -296,7 +298,7 @@ func (p *UsagePage) renderInvoices() app.UI {
 				return app.Tr().Body(
 					app.Th().Scope("row").Text(periodWords(inv.Start, inv.End)),
 					app.Td().DataSet("label", "Status").Text(status),
-					app.Td().Class("num").DataSet("label", "Total").Text(formatMoney(inv.Total, inv.Currency)),
+					app.Td().Class("num").DataSet("label", "Total").Text(core.FormatMoney(inv.Total, inv.Currency)),
 					app.Td().Body(app.Button().Type("button").Class("button small secondary").ID("invoice-"+inv.ID).
 						Aria("label", "Show the invoice for "+periodWords(inv.Start, inv.End)).Text("Show").OnClick(p.showInvoice(inv.ID))),
 				)
@@ -377,12 +379,12 @@ func renderInvoice(r *invoiceResponse) app.UI {
 					app.Td().Text(lineKindWords(l.Kind)),
 					app.Td().Text(desc),
 					app.Td().Class("num").Text(qty),
-					app.Td().Class("num").Text(formatMoney(l.Amount, cur)),
+					app.Td().Class("num").Text(core.FormatMoney(l.Amount, cur)),
 				)
 			})),
 			app.TFoot().Body(
-				app.Tr().Body(app.Th().Scope("row").ColSpan(3).Text("Subtotal"), app.Td().Class("num").Text(formatMoney(inv.Subtotal, cur))),
-				app.Tr().Class("total").Body(app.Th().Scope("row").ColSpan(3).Text("Total due"), app.Td().Class("num").ID("invoice-total").Text(formatMoney(inv.Total, cur))),
+				app.Tr().Body(app.Th().Scope("row").ColSpan(3).Text("Subtotal"), app.Td().Class("num").Text(core.FormatMoney(inv.Subtotal, cur))),
+				app.Tr().Class("total").Body(app.Th().Scope("row").ColSpan(3).Text("Total due"), app.Td().Class("num").ID("invoice-total").Text(core.FormatMoney(inv.Total, cur))),
 			),
 		)),
 		app.If(!inv.OveragePeriod.IsZero(), func() app.UI {
@@ -414,7 +416,7 @@ func capLegend(p paygJSON, thresholds []int, cur string) string {
 	if !p.Capped {
 		return "No cap"
 	}
-	s := "Cap " + formatMoney(p.Cap, cur)
+	s := "Cap " + core.FormatMoney(p.Cap, cur)
 	if len(thresholds) > 0 {
 		s += " · notified at " + thresholdsText(thresholds) + " %"
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 // D1 is worker.Ledger on a D1 database binding. Statements are prepared
@@ -42,7 +43,7 @@ func (d *D1) query(query string, args ...any) ([][]js.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := await(p)
+	v, err := glue.Await(p)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +68,7 @@ func (d *D1) exec(query string, args ...any) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	v, err := await(p)
+	v, err := glue.Await(p)
 	if err != nil {
 		return 0, err
 	}
@@ -208,7 +209,7 @@ func (d *D1) RecordCDRs(_ context.Context, recs []worker.CDRRecord) error {
 	if err != nil {
 		return fmt.Errorf("d1 record cdrs: %w", err)
 	}
-	if _, err := await(p); err != nil {
+	if _, err := glue.Await(p); err != nil {
 		return fmt.Errorf("d1 record cdrs: %w", err)
 	}
 	return nil

@@ -31,7 +31,7 @@ func (d *DOStorage) Get(_ context.Context, key string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage get %q: %w", key, err)
 	}
-	v, err := await(p)
+	v, err := glue.Await(p)
 	if err != nil {
 		return nil, fmt.Errorf("storage get %q: %w", key, err)
 	}
@@ -114,7 +114,7 @@ func (d *DOStorage) GetMany(_ context.Context, keys []string) (map[string][]byte
 	if err != nil {
 		return nil, fmt.Errorf("storage get of %d keys: %w", len(keys), err)
 	}
-	v, err := await(p)
+	v, err := glue.Await(p)
 	if err != nil {
 		return nil, fmt.Errorf("storage get of %d keys: %w", len(keys), err)
 	}
@@ -166,7 +166,7 @@ func (d *DOStorage) List(_ context.Context, prefix, startAfter string, limit int
 	if err != nil {
 		return nil, fmt.Errorf("storage list %q: %w", prefix, err)
 	}
-	v, err := await(p)
+	v, err := glue.Await(p)
 	if err != nil {
 		return nil, fmt.Errorf("storage list %q: %w", prefix, err)
 	}
@@ -199,7 +199,7 @@ func (a *Accounts) Call(_ context.Context, tenant, path string, body []byte) (in
 	if err != nil {
 		return 0, nil, err
 	}
-	res, err := await(p)
+	res, err := glue.Await(p)
 	if err != nil {
 		return 0, nil, fmt.Errorf("account object %q: %w", tenant, err)
 	}
@@ -208,7 +208,7 @@ func (a *Accounts) Call(_ context.Context, tenant, path string, body []byte) (in
 	if err != nil {
 		return 0, nil, err
 	}
-	ab, err := await(p)
+	ab, err := glue.Await(p)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -5,18 +5,12 @@ package cfstore
 import (
 	"errors"
 	"syscall/js"
-
-	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 var (
 	uint8Array = js.Global().Get("Uint8Array")
 	array      = js.Global().Get("Array")
 )
-
-// await waits for a JS promise (glue.Await: no js.FuncOf, which the
-// worker's glue does not support).
-func await(p js.Value) (js.Value, error) { return glue.Await(p) }
 
 // call invokes a method that may throw synchronously and returns a promise.
 func call(v js.Value, method string, args ...any) (p js.Value, err error) {

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 // KV is worker.Blobs on a Workers KV namespace binding.
@@ -22,7 +23,7 @@ func (k *KV) Get(_ context.Context, key string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kv get %q: %w", key, err)
 	}
-	v, err := await(p)
+	v, err := glue.Await(p)
 	if err != nil {
 		return nil, fmt.Errorf("kv get %q: %w", key, err)
 	}
@@ -41,7 +42,7 @@ func (k *KV) Put(_ context.Context, key string, value []byte) error {
 	if err != nil {
 		return fmt.Errorf("kv put %q: %w", key, err)
 	}
-	if _, err := await(p); err != nil {
+	if _, err := glue.Await(p); err != nil {
 		return fmt.Errorf("kv put %q: %w", key, err)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/billing"
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 // The portal's tables (migrations 0001 and 0002) on D1: D1 implements
@@ -55,7 +56,7 @@ func (d *D1) batch(stmts []js.Value) error {
 	if err != nil {
 		return err
 	}
-	_, err = await(p)
+	_, err = glue.Await(p)
 	return err
 }
 

@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/tollgate-voice/tollgate/worker"
+	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 // PasswordMatches is worker.PasswordMatches computed by the runtime's
@@ -27,7 +28,7 @@ func PasswordMatches(password, stored string) bool {
 	if err != nil {
 		return false
 	}
-	key, err := await(p)
+	key, err := glue.Await(p)
 	if err != nil {
 		return false
 	}
@@ -40,7 +41,7 @@ func PasswordMatches(password, stored string) bool {
 	if err != nil {
 		return false
 	}
-	bits, err := await(p)
+	bits, err := glue.Await(p)
 	if err != nil {
 		return false
 	}

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"syscall/js"
+
+	"github.com/tollgate-voice/tollgate/worker/glue"
 )
 
 // Queue is worker.Queue on a Queue producer binding (env.WEBHOOKS).
@@ -23,7 +25,7 @@ func (q *Queue) Send(_ context.Context, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("queue send: %w", err)
 	}
-	if _, err := await(p); err != nil {
+	if _, err := glue.Await(p); err != nil {
 		return fmt.Errorf("queue send: %w", err)
 	}
 	return nil
@@ -46,13 +48,13 @@ func (Fetch) Post(_ context.Context, url string, header map[string]string, body 
 	if err != nil {
 		return 0, err
 	}
-	res, err := await(p)
+	res, err := glue.Await(p)
 	if err != nil {
 		return 0, fmt.Errorf("POST %s: %w", url, err)
 	}
 	// Drain the body so the connection can be reused.
 	if p, err := call(res, "arrayBuffer"); err == nil {
-		await(p)
+		glue.Await(p)
 	}
 	return res.Get("status").Int(), nil
 }
