@@ -62,8 +62,7 @@ type packagesResponse struct {
 	Catalog        []packageJSON           `json:"catalog"`
 	Held           []heldPackages          `json:"held"`
 	UsagePeriod    cycleJSON               `json:"usage_period"`
-	UsageThrough   time.Time               `json:"usage_through"`
-	UsageSoFar     bool                    `json:"usage_so_far"`
+	UsageThrough   time.Time               `json:"usage_through"` // before UsagePeriod.End: this cycle so far
 	Recommendation *billing.Recommendation `json:"recommendation"`
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/shopspring/decimal"
+	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/billing"
 )
 
@@ -340,7 +341,7 @@ func (p *PackagesPage) renderHeldRow(h heldPackages, admin bool) app.UI {
 			amount = amount.Add(pj.MonthlyPrice)
 		}
 	}
-	total := formatMoney(amount, p.currency())
+	total := core.FormatMoney(amount, p.currency())
 	name := app.Th().Scope("row").Text(p.userName(h.User))
 	if admin {
 		// The name labels the user's checkbox: ticking it selects the user
@@ -381,7 +382,7 @@ func (p *PackagesPage) renderEditor() app.UI {
 				}
 				return app.Div().Class("check").Body(
 					app.Input().Type("checkbox").ID(id).Checked(p.draft[c.Code]).OnChange(p.toggle(c.Code)),
-					app.Label().For(id).Text(c.Name+" — "+formatMoney(c.MonthlyPrice, cur)+"/month"),
+					app.Label().For(id).Text(c.Name+" — "+core.FormatMoney(c.MonthlyPrice, cur)+"/month"),
 				)
 			})),
 		),
@@ -432,17 +433,17 @@ func quoteView(prefix string, q, server *billing.Quote, checkErr error, cur stri
 					l := q.Lines[i]
 					return app.Tr().Body(
 						app.Th().Scope("row").Text(lineKindWords(l.Kind)+": "+l.Description),
-						app.Td().Class("num").DataSet("label", "Monthly price").Text(formatMoney(l.UnitPrice, cur)),
+						app.Td().Class("num").DataSet("label", "Monthly price").Text(core.FormatMoney(l.UnitPrice, cur)),
 						app.Td().Class("num").DataSet("label", "Days").Text(fmt.Sprintf("%d of %d", l.Days, l.CycleDays)),
-						app.Td().Class("num").DataSet("label", "Amount").Text(formatMoney(l.Amount, cur)),
+						app.Td().Class("num").DataSet("label", "Amount").Text(core.FormatMoney(l.Amount, cur)),
 					)
 				})),
 			),
 		),
 		app.Dl().Class("facts").Body(
-			fact(id("quote-credit"), "Credit for unused days", formatMoney(q.Credit, cur)),
-			fact(id("quote-charge"), "Charge for the remaining days", formatMoney(q.Charge, cur)),
-			fact(id("quote-net"), "Difference", formatMoney(q.Net, cur)),
+			fact(id("quote-credit"), "Credit for unused days", core.FormatMoney(q.Credit, cur)),
+			fact(id("quote-charge"), "Charge for the remaining days", core.FormatMoney(q.Charge, cur)),
+			fact(id("quote-net"), "Difference", core.FormatMoney(q.Net, cur)),
 		),
 		app.P().Class("strong").ID(id("quote-summary")).Text(netWords(q.Net, cur)+" on your next invoice."),
 		quoteCheck(id("quote-check"), q, server, checkErr, cur),
@@ -460,7 +461,7 @@ func quoteCheck(id string, q, server *billing.Quote, checkErr error, cur string)
 		return app.P().ID(id).Class("hint ok").Text("✓ The server quotes exactly the same.")
 	}
 	return app.P().ID(id).Class("message error").Text(fmt.Sprintf("The server quotes %s, not %s: the rates may have just changed. Reload the page before confirming.",
-		formatMoney(server.Net, cur), formatMoney(q.Net, cur)))
+		core.FormatMoney(server.Net, cur), core.FormatMoney(q.Net, cur)))
 }
 
 // sameQuote says whether two quotes agree on every amount and line.
@@ -477,21 +478,16 @@ func sameQuote(a, b billing.Quote) bool {
 	return true
 }
 
-// usageLastDay is the last day of the calls the recommendation is based on:
-// the day before the period's end, or today while it runs.
+// usageLastDay is the last day of the calls the recommendation is based on,
+// in the account's zone: the day before the period's end, or today while it
+// runs.
 func usageLastDay(pk packagesResponse) string {
-	through := pk.UsageThrough
-	if through.IsZero() { // an older worker: the whole period
-		through = pk.UsagePeriod.End
-	}
-	if loc := pk.UsagePeriod.Start.Location(); loc != nil {
-		through = through.In(loc)
-	}
-	return through.Add(-time.Nanosecond).Format("2 Jan 2006")
+	return pk.UsageThrough.In(pk.UsagePeriod.Start.Location()).Add(-time.Nanosecond).Format("2 Jan 2006")
 }
 
-func soFarNote(soFar bool) string {
-	if soFar {
+// soFarNote marks a recommendation based on the cycle in progress.
+func soFarNote(pk packagesResponse) string {
+	if pk.UsageThrough.Before(pk.UsagePeriod.End) {
 		return " (this cycle so far)"
 	}
 	return ""
@@ -514,7 +510,7 @@ func (p *PackagesPage) renderRecommendation() app.UI {
 		app.H2().ID("rec-title").Text("Recommendation"),
 		app.P().ID("rec-summary").Text(r.Summary),
 		app.P().Class("hint").Text(fmt.Sprintf("Based on your team's calls from %s to %s%s: %s called.",
-			p.pk.UsagePeriod.Start.Format("2 Jan"), usageLastDay(p.pk), soFarNote(p.pk.UsageSoFar), regions)),
+			p.pk.UsagePeriod.Start.Format("2 Jan"), usageLastDay(p.pk), soFarNote(p.pk), regions)),
 		app.If(r.ManyRegions && r.Recommended == billing.OptionGlobal, func() app.UI {
 			return app.P().ID("rec-many").Class("strong").Text("Your team calls more than three international regions: Unlimited Global is the most cost-effective. An admin can upgrade each user below.")
 		}),
@@ -528,9 +524,9 @@ func (p *PackagesPage) renderRecommendation() app.UI {
 func netWords(net decimal.Decimal, cur string) string {
 	switch {
 	case net.IsPositive():
-		return "You pay " + formatMoney(net, cur)
+		return "You pay " + core.FormatMoney(net, cur)
 	case net.IsNegative():
-		return "You are credited " + formatMoney(net.Neg(), cur)
+		return "You are credited " + core.FormatMoney(net.Neg(), cur)
 	}
 	return "Nothing to pay"
 }

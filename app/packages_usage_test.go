@@ -16,17 +16,18 @@ func TestRecommendationPeriodWording(t *testing.T) {
 		want string
 	}{
 		{"a closed cycle: its last day", packagesResponse{UsagePeriod: nov, UsageThrough: nov.End}, "30 Nov 2026"},
-		{"this cycle so far: today", packagesResponse{UsagePeriod: dec, UsageSoFar: true, UsageThrough: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}, "7 Dec 2026"},
-		{"so far, at midnight sharp: the day that just ended", packagesResponse{UsagePeriod: dec, UsageSoFar: true, UsageThrough: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)}, "6 Dec 2026"},
-		{"today in the account's zone, not UTC's", packagesResponse{UsagePeriod: decSydney, UsageSoFar: true, UsageThrough: time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC)}, "8 Dec 2026"},
-		{"a worker that sends no end: the period's last day", packagesResponse{UsagePeriod: nov}, "30 Nov 2026"},
+		{"this cycle so far: today", packagesResponse{UsagePeriod: dec, UsageThrough: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}, "7 Dec 2026"},
+		{"so far, at midnight sharp: the day that just ended", packagesResponse{UsagePeriod: dec, UsageThrough: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)}, "6 Dec 2026"},
+		{"today in the account's zone, not UTC's", packagesResponse{UsagePeriod: decSydney, UsageThrough: time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC)}, "8 Dec 2026"},
 	} {
 		if got := usageLastDay(tt.pk); got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
 		}
 	}
-	if soFarNote(false) != "" || soFarNote(true) != " (this cycle so far)" {
-		t.Errorf("soFarNote: %q, %q", soFarNote(false), soFarNote(true))
+	closed := packagesResponse{UsagePeriod: nov, UsageThrough: nov.End}
+	running := packagesResponse{UsagePeriod: dec, UsageThrough: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}
+	if soFarNote(closed) != "" || soFarNote(running) != " (this cycle so far)" {
+		t.Errorf("soFarNote: %q, %q", soFarNote(closed), soFarNote(running))
 	}
 }
 

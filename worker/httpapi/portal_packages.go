@@ -212,7 +212,6 @@ type PackagesResponse struct {
 	Held           []UserPackagesOut       `json:"held"`
 	UsagePeriod    CycleJSON               `json:"usage_period"`  // the calls the recommendation is based on
 	UsageThrough   time.Time               `json:"usage_through"` // up to here (exclusive): the period's end, or now while it runs
-	UsageSoFar     bool                    `json:"usage_so_far"`  // the period is the current cycle, so far
 	Recommendation *billing.Recommendation `json:"recommendation"`
 }
 
@@ -246,12 +245,13 @@ func (s *Server) getPackages(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	out.UsageThrough = period.End
-	if len(calls) == 0 {
+	soFar := len(calls) == 0
+	if soFar {
 		period = cyc
 		if calls, err = s.cfg.Portal.Store.Calls(ctx, v.tenant.ID, cyc.Start, cyc.End); err != nil {
 			return err
 		}
-		out.UsageSoFar, out.UsageThrough = true, now
+		out.UsageThrough = now
 	}
 	out.UsagePeriod = cycleJSON(period, period.End.Add(-time.Nanosecond))
 	ix, _, err := s.decks.Current(ctx)
@@ -259,7 +259,7 @@ func (s *Server) getPackages(w web.ResponseWriter, r *web.Request) error {
 		return err
 	}
 	if ix != nil {
-		rec, err := recommend(a, ix, calls, out.UsageSoFar)
+		rec, err := recommend(a, ix, calls, soFar)
 		if err != nil {
 			return err
 		}
