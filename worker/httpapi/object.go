@@ -352,10 +352,10 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 				month := start.In(loc).Format("2006-01")
 				for _, n := range rt.Notices {
 					res.Notices = append(res.Notices, string(n.Meter)+":"+strconv.Itoa(n.Percent))
-					events = append(events, thresholdEvent(a.ID(), month, n, now))
 					note := thresholdNotification(month, n.Meter, n.Percent, u, st, currency)
 					note.Tenant, note.At = a.ID(), now
 					notes = append(notes, note)
+					events = append(events, thresholdEvent(a.ID(), note, n))
 				}
 			}
 			rec := worker.CDRRecord{Tenant: a.ID(), CallID: c.CallID, User: c.User, Dialled: d.String(),

@@ -26,13 +26,16 @@ type Event struct {
 	At      time.Time `json:"at"`
 }
 
-func thresholdEvent(tenant string, month string, n account.Notice, at time.Time) Event {
+// thresholdEvent is the webhook event of the crossing n, whose inbox
+// notification is note (thresholdNotification): the same ID, under the
+// tenant's name.
+func thresholdEvent(tenant string, note worker.Notification, n account.Notice) Event {
 	what := "pay-as-you-go spend reached " + strconv.Itoa(n.Percent) + "% of the cap"
 	if n.Meter == account.MeterBundle {
 		what = "the pooled bundle is " + strconv.Itoa(n.Percent) + "% used"
 	}
-	return Event{ID: tenant + "/" + month + "/" + string(n.Meter) + "/" + strconv.Itoa(n.Percent), Tenant: tenant,
-		Kind: "threshold", Meter: string(n.Meter), Percent: n.Percent, Message: "Tollgate: " + what + " this month.", At: at.UTC()}
+	return Event{ID: tenant + "/" + note.ID, Tenant: tenant,
+		Kind: "threshold", Meter: string(n.Meter), Percent: n.Percent, Message: "Tollgate: " + what + " this month.", At: note.At.UTC()}
 }
 
 // WebhookConsumer delivers queued Events: one POST per event to the
