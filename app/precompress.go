@@ -32,28 +32,20 @@ func PrecompressWasm(dir string) (size int64, err error) {
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	zw, err := gzip.NewWriterLevel(tmp, gzip.BestCompression)
+	defer os.Remove(tmp.Name())                             // after the rename, a no-op
+	zw, _ := gzip.NewWriterLevel(tmp, gzip.BestCompression) // a valid level: no error
+	if _, err = io.Copy(zw, in); err != nil {
+		err = fmt.Errorf("compressing %s: %w", src, err)
+	} else if err = zw.Close(); err == nil {
+		size, err = tmp.Seek(0, io.SeekCurrent)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
 	if err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if _, err := io.Copy(zw, in); err != nil {
-		tmp.Close()
-		return 0, fmt.Errorf("compressing %s: %w", src, err)
-	}
-	if err := zw.Close(); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if size, err = tmp.Seek(0, io.SeekCurrent); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return 0, err
 	}
 	return size, os.Rename(tmp.Name(), dst)

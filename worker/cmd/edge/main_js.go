@@ -17,12 +17,6 @@ import (
 )
 
 func main() {
-	// The isolate's live heap is a few MB (deck index, caches) and every
-	// request allocates a few KB: at the default GOGC=100 the (single-
-	// threaded, on js/wasm) collector ran every ~560 authorizations, and a
-	// cycle stalls every request in flight. GOGC=400 makes it one in ~2,800
-	// (node, 45k authorizations: 80 → 16 cycles); the limit keeps the heap
-	// well inside a 128 MB isolate whatever the deck size.
 	// The runtime has no file system: time.LoadLocation would wait on a
 	// JavaScript callback, which the glue does not support. The edge knows
 	// no zone but UTC (accounts set through it have none).
@@ -32,6 +26,12 @@ func main() {
 		}
 		return nil, fmt.Errorf("time zone %q: the edge has no time zone database", name)
 	}
+	// The isolate's live heap is a few MB (deck index, caches) and every
+	// request allocates a few KB: at the default GOGC=100 the (single-
+	// threaded, on js/wasm) collector ran every ~560 authorizations, and a
+	// cycle stalls every request in flight. GOGC=400 makes it one in ~2,800
+	// (node, 45k authorizations: 80 → 16 cycles); the limit keeps the heap
+	// well inside a 128 MB isolate whatever the deck size.
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(64 << 20)
 	env := glue.Env()
