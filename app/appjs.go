@@ -19,6 +19,11 @@ const WasmStallTimeout = 8000 // ms
 // before it shows the error in the loader.
 const WasmDownloadAttempts = 3
 
+// ServiceWorkerFallbackDelay is how long after app.js started the page
+// registers the service worker if no page has said it is mounted by then
+// (app.wasm failed, or a very slow network).
+const ServiceWorkerFallbackDelay = 10000 // ms
+
 // PatchAppJS makes the app.js that go-app generated restart a stalled
 // app.wasm download. go-app's loader downloads app.wasm once: a connection
 // that stops sending leaves the page at "Loading 0%" for good, with nothing
@@ -29,15 +34,32 @@ const WasmDownloadAttempts = 3
 // new attempt starts from a clean Go instance. window.tollgateWasmAttempts
 // says how many attempts the page made, window.tollgateWasmReadyAt when
 // (performance.now()) app.wasm was downloaded and compiled.
+//
+// It also registers the service worker once the first page is mounted
+// rather than as app.js starts. go-app's worker installs by downloading
+// every resource of the site, app.wasm (10 MB decoded) among them, and on a
+// first visit that download ran alongside the page's own and took the
+// cores the compiler and Go's start needed. Registered after the mount, the
+// worker finds app.wasm in the HTTP cache (a revalidation) and the visitor
+// already has a working page.
 func PatchAppJS(appJS string) (string, error) {
-	call := loaderCallSite()
-	if n := strings.Count(appJS, call); n != 1 {
-		// go-app's template changed: fail the build rather than ship a
-		// loader that cannot recover.
-		return "", fmt.Errorf("portal: app.js: the app.wasm loader was found %d times, want once", n)
+	for _, site := range []string{loaderCallSite(), serviceWorkerCallSite} {
+		if n := strings.Count(appJS, site); n != 1 {
+			// go-app's template changed: fail the build rather than ship
+			// a loader that cannot recover.
+			return "", fmt.Errorf("portal: app.js: %q was found %d times, want once", strings.TrimSpace(strings.SplitN(site, "\n", 2)[0]), n)
+		}
 	}
-	return strings.Replace(appJS, call, retryingCallSite(), 1) + loaderJS, nil
+	appJS = strings.Replace(appJS, loaderCallSite(), retryingCallSite(), 1)
+	appJS = strings.Replace(appJS, serviceWorkerCallSite,
+		fmt.Sprintf("tollgateRegisterServiceWorkerLater(%q, %d);\n", MountedEvent, ServiceWorkerFallbackDelay), 1)
+	return appJS + loaderJS + serviceWorkerJS, nil
 }
+
+// serviceWorkerCallSite is where go-app's app.js registers the service
+// worker: a statement of its own at the top of the file (the function's
+// definition starts with "async function").
+const serviceWorkerCallSite = "\ngoappInitServiceWorker();\n"
 
 // retryingCallSite replaces loaderCallSite. The limits are written into it:
 // app.js runs it before the rest of the file (a const at its end would not
@@ -153,5 +175,36 @@ function tollgateFetchWasm(url, progress, attempt, stallMs) {
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   })();
   return { response, interrupted: () => interrupted };
+}
+`
+
+// serviceWorkerJS registers go-app's service worker when the page says it is
+// mounted (the first time only), once the browser is idle, or after
+// fallbackMs whatever happens.
+const serviceWorkerJS = `
+// -----------------------------------------------------------------------------
+// Tollgate: service worker registered once the page works
+// -----------------------------------------------------------------------------
+function tollgateRegisterServiceWorkerLater(mountedEvent, fallbackMs) {
+  let registered = false;
+  const register = () => {
+    if (registered) {
+      return;
+    }
+    registered = true;
+    clearTimeout(fallback);
+    window.removeEventListener(mountedEvent, whenIdle);
+    window.tollgateServiceWorkerRegisteredAt = performance.now();
+    goappInitServiceWorker();
+  };
+  const whenIdle = () => {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(register, { timeout: 1000 });
+    } else {
+      setTimeout(register, 0);
+    }
+  };
+  const fallback = setTimeout(register, fallbackMs);
+  window.addEventListener(mountedEvent, whenIdle);
 }
 `

@@ -48,6 +48,25 @@ func TestPatchAppJSRetriesStalledDownloads(t *testing.T) {
 	}
 }
 
+func TestPatchAppJSRegistersTheServiceWorkerAfterTheMount(t *testing.T) {
+	js, err := PatchAppJS(generatedAppJS(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js, serviceWorkerCallSite) {
+		t.Error("patched app.js still registers the service worker as it starts")
+	}
+	for _, want := range []string{
+		"\ntollgateRegisterServiceWorkerLater(\"tollgate-mounted\", 10000);\n",
+		"function tollgateRegisterServiceWorkerLater(mountedEvent, fallbackMs) {",
+		"async function goappInitServiceWorker() {", // go-app's, called later
+	} {
+		if !strings.Contains(js, want) {
+			t.Errorf("patched app.js lacks %q", want)
+		}
+	}
+}
+
 func TestPatchAppJSRefusesAnUnknownLoader(t *testing.T) {
 	js := generatedAppJS(t)
 	patched, err := PatchAppJS(js)
@@ -55,9 +74,10 @@ func TestPatchAppJSRefusesAnUnknownLoader(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, in := range map[string]string{
-		"patched twice":   patched,
-		"other wasm path": strings.ReplaceAll(js, "/web/app.wasm", "/app.wasm"),
-		"no loader":       "console.log('hi');",
+		"patched twice":                  patched,
+		"other wasm path":                strings.ReplaceAll(js, "/web/app.wasm", "/app.wasm"),
+		"no loader":                      "console.log('hi');",
+		"no service worker registration": strings.Replace(js, serviceWorkerCallSite, "\n", 1),
 	} {
 		if _, err := PatchAppJS(in); err == nil {
 			t.Errorf("%s: patched without complaint", name)

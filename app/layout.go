@@ -30,9 +30,15 @@ func version() string {
 	return v
 }
 
+// MountedEvent is the event the portal dispatches on window when a page's
+// interactive component is mounted.
+const MountedEvent = "tollgate-mounted"
+
 // markMounted records, for browser tests and the time-to-interactive budget,
 // that a page's interactive component is mounted: window.tollgateMounted is
 // the page name, window.tollgateMountedAt the time since navigation in ms.
+// It dispatches MountedEvent on window (app.js registers the service worker
+// on the first).
 func markMounted(page string) {
 	w := app.Window()
 	perf := w.Get("performance")
@@ -40,6 +46,7 @@ func markMounted(page string) {
 		w.Set("tollgateMountedAt", perf.Call("now"))
 	}
 	w.Set("tollgateMounted", page)
+	w.Call("dispatchEvent", app.Window().Get("Event").New(MountedEvent))
 }
 
 // MarkStarted records in window.tollgateStartedAt when the wasm program's

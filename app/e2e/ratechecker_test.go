@@ -199,6 +199,11 @@ func TestRateCheckerOffline(t *testing.T) {
 	if err != nil {
 		t.Fatalf("service worker not ready with the deck cached: %v", err)
 	}
+	// It was registered once the page worked, not while app.wasm downloaded.
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[window.tollgateMountedAt, window.tollgateServiceWorkerRegisteredAt || 0]`))
+	if err != nil || len(order) != 2 || order[1] < order[0] {
+		t.Errorf("[mounted, service worker registered] at %v ms (%v): want the registration after the mount", order, err)
+	}
 
 	if local != nil {
 		local.offline.Store(true)
