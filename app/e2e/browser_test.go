@@ -112,6 +112,13 @@ func startBrowser(t testing.TB, dir string) (ctx context.Context, stop func()) {
 // startBrowserFor is startBrowser with a budget of its own.
 func startBrowserFor(t testing.TB, dir string, budget time.Duration) (ctx context.Context, stop func()) {
 	t.Helper()
+	return launchBrowser(t, dir, budget, true)
+}
+
+// launchBrowser starts Chromium; with follow, the tab's requests are
+// followed through DevTools' Network domain (see followRequests).
+func launchBrowser(t testing.TB, dir string, budget time.Duration, follow bool) (ctx context.Context, stop func()) {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless,
@@ -137,6 +144,9 @@ func startBrowserFor(t testing.TB, dir string, budget time.Duration) (ctx contex
 	if err := chromedp.Do(ctx); err != nil { // start the browser now
 		stop()
 		t.Fatalf("starting chromium: %v", err)
+	}
+	if !follow {
+		return ctx, stop
 	}
 	tab := chromedp.FromContext(ctx)
 	closeBrowser := stop
