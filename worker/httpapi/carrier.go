@@ -258,7 +258,7 @@ func (s *Server) decideOnReplica(ctx context.Context, q AuthorizeRequest) (v rep
 	}
 	rep.mu.Lock()
 	defer rep.mu.Unlock()
-	d, err := e164.ParseDial(q.Dialled, rep.acct.Settings().Home)
+	d, err := parseCallNumber(q.Dialled, rep.acct.Settings().Home, dir)
 	if err != nil {
 		return v, false
 	}
@@ -299,6 +299,18 @@ func (s *Server) replicaOf(ctx context.Context, tenant string) (*replica, error)
 }
 
 // decisionJSON is the API form of a decision.
+// parseCallNumber parses the number of a call as the account's phones
+// dial it. An inbound call is allowed whatever its number says: a number
+// that does not parse (a withheld caller ID, "anonymous") is the zero
+// Dialled, never an invalid-number denial.
+func parseCallNumber(dialled, home string, dir account.Direction) (e164.Dialled, error) {
+	d, err := e164.ParseDial(dialled, home)
+	if err != nil && dir == account.Inbound {
+		return e164.Dialled{}, nil
+	}
+	return d, err
+}
+
 func decisionJSON(callID string, d e164.Dialled, dec account.Decision, start time.Time, ix *deck.Index) AuthorizeResponse {
 	out := AuthorizeResponse{CallID: callID, Allowed: dec.Allowed, Reason: string(dec.Reason), Cover: dec.Cover.String(),
 		Package: dec.Package, BundleSeconds: dec.BundleSeconds, Number: d.String(), DeckVersion: ix.Version()}

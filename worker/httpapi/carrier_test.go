@@ -134,6 +134,9 @@ func TestAuthorizeDecisions(t *testing.T) {
 		{"unknown user", AuthorizeRequest{CallID: "c6", User: "zed", Dialled: "+61412345678"}, false, "denied_unknown_user", "none", true, false},
 		{"garbage number", AuthorizeRequest{CallID: "c7", User: "alice", Dialled: "12"}, false, "denied_invalid_number", "none", true, false},
 		{"inbound", AuthorizeRequest{CallID: "c8", User: "bob", Dialled: "+61412345678", Direction: "inbound"}, true, "inbound", "free", false, false},
+		// Inbound calls operate as normal whatever the caller ID says.
+		{"inbound withheld caller", AuthorizeRequest{CallID: "c9", User: "bob", Dialled: "anonymous", Direction: "inbound"}, true, "inbound", "free", false, false},
+		{"inbound unparseable caller", AuthorizeRequest{CallID: "c10", User: "bob", Dialled: "12", Direction: "inbound"}, true, "inbound", "free", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,6 +185,32 @@ func TestAuthorizeThenCDRChargesTheQuote(t *testing.T) {
 	s := cf.state(t, "acme")
 	if len(s.InProgress) != 0 || s.PAYG != "1.14" || s.HeldPAYG != "0" {
 		t.Errorf("state after CDR %+v", s)
+	}
+}
+
+// An inbound call's CDR is rated (free) even when its caller ID does not
+// parse; an outbound one with such a number is refused with a reason.
+func TestInboundCDRWithWithheldCaller(t *testing.T) {
+	cf := newCarrierFixture(t)
+	start := testNow.Format(time.RFC3339)
+	secs := 300
+	batch := CDRBatch{CDRs: []CDRJSON{
+		{CallID: "in1", User: "bob", Dialled: "anonymous", Direction: "inbound", Start: start, Seconds: &secs},
+		{CallID: "out1", User: "bob", Dialled: "anonymous", Start: start, Seconds: &secs},
+	}}
+	code, body := cf.post(t, "/v1/cdrs", tokenAll, batch)
+	var out CDRBatchResponse
+	if code != 200 || json.Unmarshal(body, &out) != nil || len(out.Results) != 2 {
+		t.Fatalf("cdrs: %d %s", code, body)
+	}
+	if r := out.Results[0]; r.Error != nil || r.Cost != "0" {
+		t.Errorf("inbound CDR: %+v", r)
+	}
+	if r := out.Results[1]; r.Error == nil || r.Error.Code != core.Invalid {
+		t.Errorf("outbound CDR to %q: %+v, want an invalid-number error", "anonymous", r)
+	}
+	if n, _ := cf.ledger.CDRCount(context.Background(), "acme"); n != 1 {
+		t.Errorf("ledger has %d CDRs, want 1", n)
 	}
 }
 

@@ -249,7 +249,7 @@ func (o *Object) parseBoundCall(r *web.Request, q AuthorizeRequest) (*boundCall,
 // a denial for want of either. It returns nil, and changes nothing, for a
 // call a lease may decide.
 func (c *boundCall) decideIfBound(a *account.Account) (*AuthorizeResponse, error) {
-	d, err := e164.ParseDial(c.q.Dialled, a.Settings().Home)
+	d, err := parseCallNumber(c.q.Dialled, a.Settings().Home, c.dir)
 	if err != nil {
 		return nil, nil // the isolate's copy parsed it; /authorize will answer
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
-	"github.com/tollgate-voice/tollgate/core/e164"
 	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/web"
 )
@@ -252,7 +251,7 @@ func (o *Object) authorize(w web.ResponseWriter, r *web.Request) error {
 	var out AuthorizeResponse
 	err = o.withCalls(r, []string{q.CallID}, func(oa *objAccount) (bool, error) {
 		a := oa.ledger.Account()
-		d, perr := e164.ParseDial(q.Dialled, a.Settings().Home)
+		d, perr := parseCallNumber(q.Dialled, a.Settings().Home, dir)
 		if perr != nil {
 			zero := 0
 			out = AuthorizeResponse{CallID: q.CallID, Reason: string(account.DeniedInvalidNumber), Cover: account.CoverNone.String(),
@@ -321,7 +320,7 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 				fail(err)
 				continue
 			}
-			d, err := e164.ParseDial(c.Dialled, st.Home)
+			d, err := parseCallNumber(c.Dialled, st.Home, dir)
 			if err != nil {
 				fail(err)
 				continue
