@@ -33,6 +33,11 @@ type Rating struct {
 	Destination string    // the deck row's destination name, if rated on one
 	Country     string    // the destination country, if known
 	Kind        deck.Kind // the destination number kind, if known
+	// Month is the calendar month whose usage the call was charged to
+	// (midnight on the 1st, in the account's zone): the month it started
+	// in, or the account's current month for a call that started before
+	// the month before it. Zero for a duplicate.
+	Month time.Time
 	Charge
 	// Authorized is false for a call that had no reservation and that
 	// Authorize would have denied: it happened, so it is charged, at the
@@ -189,7 +194,10 @@ func (a *Account) RateCDR(rates *deck.Index, c CDR) (Rating, error) {
 	bundle, payg, secs := &a.bundleUsed, &a.paygSpent, &a.paygSecs
 	if p == a.period-1 {
 		bundle, payg, secs = &a.prevBundle, &a.prevPAYG, &a.prevSecs
+	} else {
+		p = a.period
 	}
+	r.Month = monthStart(p, a.loc)
 	*secs += int64(r.PAYGSeconds)
 	b0, m0 := *bundle, *payg
 	*bundle += int64(r.BundleMinutes) * 60

@@ -179,8 +179,11 @@ func TestMonthRollover(t *testing.T) {
 	_, err = a.RateCDR(ix, account.CDR{CallID: "d1", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: dec, Seconds: 30})
 	must(t, err)
 	// A late CDR of November goes to November.
-	_, err = a.RateCDR(ix, account.CDR{CallID: "p2", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november, Seconds: 60})
+	late, err := a.RateCDR(ix, account.CDR{CallID: "p2", User: "carol", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: november, Seconds: 60})
 	must(t, err)
+	if want := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC); !late.Month.Equal(want) {
+		t.Errorf("late CDR charged to the month of %v, want %v", late.Month, want)
+	}
 	nov, decU := a.UsageAt(november), a.UsageAt(dec)
 	if nov.BundleMinutes != 300 || !nov.PAYG.Equal(money("0.26")) || decU.BundleMinutes != 1 || !decU.PAYG.IsZero() {
 		t.Fatalf("november %+v december %+v", nov, decU)
