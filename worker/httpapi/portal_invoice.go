@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
@@ -138,9 +142,85 @@ func (s *Server) buildInvoice(ctx context.Context, tenant string, a *account.Acc
 			return billing.Invoice{}, core.Errorf(core.Internal, "invoice %q body: %v", sum.ID, err)
 		}
 		in.CreditBroughtForward = inv.CarriedForward
+		late, err := latePAYG(ctx, store, tenant, a, cyc, last.Issued)
+		if err != nil {
+			return billing.Invoice{}, err
+		}
+		in.Overage = append(in.Overage, late...)
 		break
 	}
 	return billing.BuildInvoice(in)
+}
+
+// latePAYG returns, one line per month, the pay-as-you-go charges to months
+// that an earlier invoice billed, rated after the last invoice was issued
+// at `after`: calls whose CDR came late, when their month's spend had been
+// invoiced already. Invoice cycle c bills the month before it starts in
+// (account.InvoiceInput); the ledger records each charge with the month
+// whose usage it went to (account.Rating.Month), so a charge to an earlier
+// month rated after the last invoice is on no invoice yet. Only the month
+// before the account's current one takes late charges (older calls go to
+// the current month), so the calls started in the three months before the
+// billed one are all that can hold one. A CDR rated in the very second the
+// last invoice was issued counts as billed by it.
+func latePAYG(ctx context.Context, store worker.Portal, tenant string, a *account.Account, c billing.Cycle, after time.Time) ([]billing.Overage, error) {
+	loc := a.Settings().Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	start := c.Start.In(loc)
+	billedMonth := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -1, 0)
+	billed := billedMonth.Format("2006-01")
+	calls, err := store.Calls(ctx, tenant, billedMonth.AddDate(0, -3, 0), billedMonth)
+	if err != nil {
+		return nil, err
+	}
+	after = after.Truncate(time.Second)
+	type late struct {
+		amount  decimal.Decimal
+		seconds int
+	}
+	byMonth := map[string]*late{}
+	for _, call := range calls {
+		if !call.ReceivedAt.After(after) {
+			continue
+		}
+		for _, ch := range call.Charges {
+			if ch.CoveredBy != "payg" || ch.Cycle >= billed {
+				continue
+			}
+			amount, err := decimal.NewFromString(ch.Amount)
+			if err != nil {
+				return nil, core.Errorf(core.Internal, "call %q: charge amount %q: %v", call.CallID, ch.Amount, err)
+			}
+			l := byMonth[ch.Cycle]
+			if l == nil {
+				l = &late{amount: decimal.Zero}
+				byMonth[ch.Cycle] = l
+			}
+			l.amount = l.amount.Add(amount)
+			l.seconds += ch.Quantity
+		}
+	}
+	months := make([]string, 0, len(byMonth))
+	for m := range byMonth {
+		months = append(months, m)
+	}
+	sort.Strings(months)
+	var out []billing.Overage
+	for _, m := range months {
+		l := byMonth[m]
+		if !l.amount.IsPositive() {
+			continue
+		}
+		name := m
+		if t, err := time.Parse("2006-01", m); err == nil {
+			name = t.Format("January 2006")
+		}
+		out = append(out, billing.Overage{Code: "payg-late", Minutes: (l.seconds + 59) / 60, Amount: l.amount,
+			Description: "Pay-as-you-go calls of " + name + " rated after its invoice"})
+	}
+	return out, nil
 }
 
 // InvoiceCron is a cron handler that runs Next (the worker's cron) and then

@@ -1075,6 +1075,75 @@ func TestIssueInvoices(t *testing.T) {
 	}
 }
 
+// TestLateCDRIsInvoicedOnce: a November call whose CDR comes after
+// November's spend was invoiced (on 1 December) is billed on the next
+// invoice, once.
+func TestLateCDRIsInvoicedOnce(t *testing.T) {
+	f := newPortalFixtureOnGlobalDeck(t)
+	ctx := context.Background()
+	rate := func(id string, start time.Time, secs int) string {
+		t.Helper()
+		body, _ := json.Marshal(objectCDRBatch{CDRBatch: CDRBatch{CDRs: []CDRJSON{{CallID: id, User: "cat", Dialled: "+81312345678",
+			Direction: "outbound", Start: start.Format(time.RFC3339), Seconds: &secs}}}})
+		status, out, err := f.accounts.Call(ctx, "acme", "/cdrs", body)
+		var res CDRBatchResponse
+		if err != nil || status != 200 || json.Unmarshal(out, &res) != nil || len(res.Results) != 1 || res.Results[0].Error != nil {
+			t.Fatalf("cdr %s: %d %s %v", id, status, out, err)
+		}
+		return res.Results[0].Cost
+	}
+	overage := func(id string) map[string]string {
+		t.Helper()
+		f.cookies = map[string]*http.Cookie{} // sign in afresh at f.now
+		w := f.do("max", "GET", "/v1/invoices/"+id, nil)
+		wantStatus(t, w, 200, "")
+		lines := map[string]string{}
+		for _, l := range decodeBody[InvoiceResponse](t, w).Invoice.Lines {
+			if l.Kind == billing.KindOverage {
+				lines[l.Description] = l.Amount.StringFixed(2)
+			}
+		}
+		return lines
+	}
+	issue := func(at time.Time) {
+		t.Helper()
+		f.now = at
+		f.cookies = map[string]*http.Cookie{}
+		if n, err := f.srv.IssueInvoices(ctx); err != nil || n != 2 {
+			t.Fatalf("IssueInvoices at %v = %d, %v", at, n, err)
+		}
+	}
+
+	f.now = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	rate("nov-1", f.now.Add(-time.Hour), 600)
+	issue(time.Date(2026, 12, 1, 0, 5, 0, 0, time.UTC))
+	dec := overage("2026-12-01")
+	if len(dec) != 1 || dec["Pay-as-you-go calls, November 2026"] == "" {
+		t.Fatalf("December invoice overage %v", dec)
+	}
+
+	f.now = time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
+	rate("dec-1", f.now.Add(-time.Hour), 60)                                            // December's own
+	lateCost := rate("nov-late", time.Date(2026, 11, 30, 23, 50, 0, 0, time.UTC), 1800) // late: November was invoiced
+	want := decimal.RequireFromString(lateCost).StringFixed(2)
+	if up := overage("upcoming"); up["Pay-as-you-go calls of November 2026 rated after its invoice"] != want {
+		t.Errorf("upcoming invoice overage %v, want the late November call (%s)", up, want)
+	}
+
+	issue(time.Date(2027, 1, 1, 0, 5, 0, 0, time.UTC))
+	jan := overage("2027-01-01")
+	if jan["Pay-as-you-go calls of November 2026 rated after its invoice"] != want || len(jan) != 2 {
+		t.Errorf("January invoice overage %v, want December's calls and the late November one (%s)", jan, want)
+	}
+	if jan["Pay-as-you-go calls, December 2026"] == "" {
+		t.Errorf("January invoice overage %v: no line for December's own calls", jan)
+	}
+	issue(time.Date(2027, 2, 1, 0, 5, 0, 0, time.UTC))
+	if feb := overage("2027-02-01"); len(feb) != 0 {
+		t.Errorf("February invoice overage %v, want none (billed already)", feb)
+	}
+}
+
 // TestPortalMsgpack: portal bodies and answers in MessagePack, relayed
 // writes included.
 func TestPortalMsgpack(t *testing.T) {
