@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -187,6 +188,31 @@ func TestMonthRollover(t *testing.T) {
 	nov, decU := a.UsageAt(november), a.UsageAt(dec)
 	if nov.BundleMinutes != 300 || !nov.PAYG.Equal(money("0.26")) || decU.BundleMinutes != 1 || !decU.PAYG.IsZero() {
 		t.Fatalf("november %+v december %+v", nov, decU)
+	}
+}
+
+// TestUnusedMinutesDoNotCarryOver: "Any unused minutes at the end of the
+// calendar month are not carried over": 100 of November's 300 minutes used
+// leaves December 300 minutes, not 500.
+func TestUnusedMinutesDoNotCarryOver(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil) // overspend off
+	useBundle(t, a, ix, 100, "nov")
+	dec := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		r, err := a.RateCDR(ix, account.CDR{CallID: "dec" + strconv.Itoa(i), User: "bob", Dialled: dial(t, "020 7946 0000", "GB"),
+			Start: dec.Add(time.Duration(i) * 2 * time.Hour), Seconds: 100 * 60})
+		must(t, err)
+		if r.BundleMinutes != 100 {
+			t.Fatalf("December call %d: %d bundle minutes, want 100", i, r.BundleMinutes)
+		}
+	}
+	if u := a.UsageAt(dec); u.BundleMinutes != 300 || u.BundleSize != 300 {
+		t.Fatalf("December usage %+v", u)
+	}
+	d := a.Authorize(ix, account.Request{CallID: "more", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: dec.Add(8 * time.Hour)})
+	if d.Allowed || d.Reason != account.DeniedBundleExhausted {
+		t.Errorf("after 300 December minutes: %+v, want denied_bundle_exhausted (November's 200 unused minutes do not carry over)", d)
 	}
 }
 
