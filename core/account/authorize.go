@@ -192,10 +192,10 @@ func find(rates *deck.Index, n e164.Number, at time.Time) (deck.RowRef, bool) {
 	return rates.Find(string(b[1:]), at)
 }
 
-// coverable reports whether packages and bundles cover a number kind:
+// Coverable reports whether packages and bundles cover a number kind:
 // landline and mobile numbers (and toll-free numbers abroad) are; premium
 // and "other" numbers always go to the rate card.
-func coverable(k deck.Kind) bool {
+func Coverable(k deck.Kind) bool {
 	switch k {
 	case deck.KindLandline, deck.KindMobile, deck.KindLandlineOrMobile, deck.KindTollFree:
 		return true
@@ -305,7 +305,7 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 		d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonTollFree, CoverFree, NoLimit
 		return d
 	}
-	if coverable(kind) {
+	if Coverable(kind) {
 		for _, i := range u.pkgs {
 			if a.cat.sets[i].has(country) {
 				d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonPackage, CoverPackage, NoLimit
@@ -316,7 +316,7 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 	}
 	limit := a.callLimit
 	tariff := &d.Row.Tariff
-	if domestic && u.Plan && coverable(kind) && a.poolSeconds > 0 {
+	if domestic && u.Plan && Coverable(kind) && a.poolSeconds > 0 {
 		if left >= 60 {
 			b := int(min(left, int64(limit)))
 			if !enforce { // a call that happened uses every minute left

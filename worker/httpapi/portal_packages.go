@@ -270,9 +270,12 @@ func (s *Server) getPackages(w web.ResponseWriter, r *web.Request) error {
 }
 
 // recommend runs billing.Recommend on calls: per international region, the
-// minutes and what they cost (or would have cost) at the rate card; the
-// packages held; and each package's price for the users who would hold it:
-// those who called abroad in the period or hold a package (at least one).
+// minutes and what they cost (or would have cost) at the rate card of the
+// calls a package would cover (premium and "other" numbers never are); the
+// packages held; and each package's price for the users who would hold it
+// (at least one): a regional package for those who called its region in
+// the period or hold its package, Global for those who called abroad or
+// hold any international package.
 func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord, soFar bool) (billing.Recommendation, error) {
 	home := a.Settings().Home
 	type agg struct {
@@ -280,7 +283,13 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord, soF
 		cost decimal.Decimal
 	}
 	byRegion := map[region.ID]*agg{}
-	needs := map[string]bool{} // users who need international packages
+	needs := map[region.ID]map[string]bool{} // users who would hold each region's package; region.Global: any
+	need := func(id region.ID, user string) {
+		if needs[id] == nil {
+			needs[id] = map[string]bool{}
+		}
+		needs[id][user] = true
+	}
 	for _, c := range calls {
 		if c.Direction != "outbound" || c.Seconds == 0 {
 			continue
@@ -293,6 +302,9 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord, soF
 		if !ok || row.Country == "" || row.Country == home {
 			continue // domestic calls draw on the bundle
 		}
+		if !account.Coverable(row.Kind) {
+			continue // premium and "other" numbers: the rate card whatever the package
+		}
 		reg := region.Of(row.Country)
 		if reg == "" || reg == region.USCanada {
 			continue
@@ -304,7 +316,8 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord, soF
 		}
 		g.secs += c.Seconds
 		g.cost = g.cost.Add(row.Tariff.Price(c.Seconds))
-		needs[c.User] = true
+		need(reg, c.User)
+		need(region.Global, c.User)
 	}
 	in := billing.RecommendInput{Prices: map[region.ID]decimal.Decimal{}, SoFar: soFar}
 	for _, rg := range region.All() {
@@ -315,17 +328,18 @@ func recommend(a *account.Account, ix *deck.Index, calls []worker.CDRRecord, soF
 	for _, u := range a.Users() {
 		for _, c := range u.Packages {
 			if p, ok := a.Catalog().Product(c); ok && !p.Included {
-				needs[u.ID] = true
+				need(p.Region, u.ID)
+				need(region.Global, u.ID)
 				if !slices.Contains(in.Held, p.Region) {
 					in.Held = append(in.Held, p.Region)
 				}
 			}
 		}
 	}
-	intl := max(len(needs), 1)
 	for _, p := range a.Catalog().Products() {
 		if p.Category == account.CategoryPackage && !p.Included && p.Region != region.USCanada {
-			in.Prices[p.Region] = p.MonthlyPrice.Mul(decimal.NewFromInt(int64(intl)))
+			users := max(len(needs[p.Region]), 1)
+			in.Prices[p.Region] = p.MonthlyPrice.Mul(decimal.NewFromInt(int64(users)))
 		}
 	}
 	return billing.Recommend(in)

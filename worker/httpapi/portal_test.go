@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,8 @@ import (
 	"github.com/tollgate-voice/tollgate/core"
 	"github.com/tollgate-voice/tollgate/core/account"
 	"github.com/tollgate-voice/tollgate/core/billing"
+	"github.com/tollgate-voice/tollgate/core/deck"
+	"github.com/tollgate-voice/tollgate/core/region"
 	"github.com/tollgate-voice/tollgate/worker"
 	"github.com/tollgate-voice/tollgate/worker/memstore"
 	"github.com/tollgate-voice/tollgate/worker/web"
@@ -1223,6 +1226,55 @@ func TestRecommendation(t *testing.T) {
 	}
 	if !strings.HasPrefix(r.Summary, "So far this cycle you called 1 international region (Asia") {
 		t.Errorf("summary %q", r.Summary)
+	}
+}
+
+// TestRecommendationPricesPackagesForTheirUsers: a regional package is
+// priced for the users who call its region, Global for everyone who calls
+// abroad, and calls no package covers (premium numbers) weigh on no option.
+func TestRecommendationPricesPackagesForTheirUsers(t *testing.T) {
+	snap, err := os.ReadFile("../../core/deck/global/global.snapshot")
+	if err != nil {
+		t.Skip("no global deck snapshot:", err)
+	}
+	ix, err := deck.DecodeSnapshot(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := account.New("t", account.DemoCatalog(), account.Settings{Home: "US", RateCard: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oct := time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)
+	var calls []worker.CDRRecord
+	call := func(user, number string, secs int) {
+		calls = append(calls, worker.CDRRecord{CallID: "c" + strconv.Itoa(len(calls)), User: user, Dialled: number,
+			Direction: "outbound", Start: oct.Add(time.Duration(len(calls)) * time.Hour), Seconds: secs})
+	}
+	for i := 1; i <= 5; i++ {
+		if err := a.AddUser(account.User{ID: "u" + strconv.Itoa(i), Privileges: account.International | account.Premium, Plan: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call("u1", "+61299999999", 200*60)  // 200 minutes to Australia: US$26 at US$0.13
+	call("u1", "+449090000000", 100*60) // a UK premium number: the rate card under every option
+	for i := 2; i <= 5; i++ {
+		call("u"+strconv.Itoa(i), "+442079460000", 60) // a minute each to London
+	}
+	r, err := recommend(a, ix, calls, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regional, _ := r.Option(billing.OptionRegional)
+	if !slices.Equal(regional.Packages, []region.ID{region.AustraliaNZ}) || !regional.PackageCost.Equal(decimal.NewFromInt(15)) {
+		t.Errorf("regional option %+v, want Australia & New Zealand for u1 alone (US$15)", regional)
+	}
+	global, _ := r.Option(billing.OptionGlobal)
+	if !global.PackageCost.Equal(decimal.NewFromInt(5 * 45)) {
+		t.Errorf("Global for the 5 users who call abroad costs %s, want 225", global.PackageCost)
+	}
+	if len(r.RegionsUsed) != 2 {
+		t.Errorf("regions used %v", r.RegionsUsed)
 	}
 }
 
