@@ -212,6 +212,11 @@ func TestAnnualNumberRules(t *testing.T) {
 		{"unknown product", func() error { _, err := a.AddLine("+442079460001", "line-gold", start, false); return err }(), core.NotFound},
 		{"verified service number", func() error { _, err := a.AddLine("+442079460001", "service-number", start, true); return err }(), core.Invalid},
 		{"no start", func() error { _, err := a.AddLine("+442079460001", "line-local", time.Time{}, false); return err }(), core.Invalid},
+		// A line product matches its number: local for the home country (GB), international otherwise.
+		{"foreign number on a local line", func() error { _, err := a.AddLine("+12125550100", "line-local", start, false); return err }(), core.Invalid},
+		{"home number on an international line", func() error { _, err := a.AddLine("+442079460005", "line-intl", start, false); return err }(), core.Invalid},
+		{"foreign number on an international line", func() error { _, err := a.AddLine("+12125550199", "line-intl-annual", start, false); return err }(), ""},
+		{"foreign service number", func() error { _, err := a.AddLine("+61299999998", "service-number", start, false); return err }(), ""},
 		{"release unknown", func() error { _, err := a.ReleaseLine("+442079460009", start); return err }(), core.NotFound},
 		{"assign unknown number", a.AssignLine("+442079460009", "bob"), core.NotFound},
 	}

@@ -150,7 +150,7 @@ func FromSnapshot(cat *Catalog, s Snapshot) (*Account, error) {
 		}
 	}
 	for _, l := range s.Lines {
-		line, err := a.AddLine(l.Number, l.Product, l.Start, l.Verified)
+		line, err := a.addLine(l.Number, l.Product, l.Start, l.Verified, false)
 		if err != nil {
 			return nil, snapErr(err)
 		}

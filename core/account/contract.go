@@ -109,12 +109,21 @@ func (a *Account) lineIndex(number string) (int, error) {
 // contract starting at start (annual contracts end twelve months later, in
 // the account's calendar).
 // A verified business number must be on a line product, not a service
-// number. The number must be E.164 and new to the account.
+// number. The number must be E.164 and new to the account, and a line
+// product must match it: a local line for a number of the account's home
+// country, an international line for any other.
 func (a *Account) AddLine(number, product string, start time.Time, verified bool) (Line, error) {
-	n, err := canonicalNumber(number)
+	return a.addLine(number, product, start, verified, true)
+}
+
+// addLine is AddLine; a snapshot's lines are restored without matching
+// product and number (lines added before the rule existed stay valid).
+func (a *Account) addLine(number, product string, start time.Time, verified, matchProduct bool) (Line, error) {
+	parsed, err := e164.ParseNumber(number)
 	if err != nil {
 		return Line{}, err
 	}
+	n := parsed.String()
 	i, err := a.cat.productOf("product", product, CategoryLine, CategoryServiceNumber)
 	if err != nil {
 		return Line{}, err
@@ -122,6 +131,12 @@ func (a *Account) AddLine(number, product string, start time.Time, verified bool
 	p := a.cat.products[i]
 	if verified && p.Category != CategoryLine {
 		return Line{}, core.FieldErrorf(core.Invalid, "verified", "a verified business number must be linked to a line, not a %s", p.Category)
+	}
+	if region := parsed.Region(); matchProduct && p.Category == CategoryLine && (region == a.settings.Home) == p.International {
+		if p.International {
+			return Line{}, core.FieldErrorf(core.Invalid, "product", "%s is a number of %s, the account's home country: it goes on a local line, not an international one", n, region)
+		}
+		return Line{}, core.FieldErrorf(core.Invalid, "product", "%s is a number of %s: a local line is for numbers of %s, use an international line", n, region, a.settings.Home)
 	}
 	if start.IsZero() {
 		return Line{}, core.FieldErrorf(core.Invalid, "start", "the contract needs a start time")
@@ -205,13 +220,4 @@ func (a *Account) ReleaseLine(number string, at time.Time) (decimal.Decimal, err
 	}
 	a.lines = slices.Delete(a.lines, i, i+1)
 	return owed, nil
-}
-
-// canonicalNumber checks an E.164 number and returns its canonical form.
-func canonicalNumber(s string) (string, error) {
-	n, err := e164.ParseNumber(s)
-	if err != nil {
-		return "", err
-	}
-	return n.String(), nil
 }
