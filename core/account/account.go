@@ -138,7 +138,8 @@ type User struct {
 // user is a User plus its precomputed coverage.
 type user struct {
 	User
-	pkgs []int // catalog indexes: included packages, then assigned ones, regional before global
+	pkgs  []int // catalog indexes: included packages, then assigned ones, regional before global
+	lines int   // lines assigned to the user
 }
 
 // Account is the state of one customer account. Build it with New (or

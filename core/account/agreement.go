@@ -2,6 +2,7 @@ package account
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -126,8 +127,20 @@ func (t *AgreementTable) Build(c AgreementCase) (*Account, Request, error) {
 			return nil, Request{}, err
 		}
 	}
-	for _, u := range t.Users {
+	for i, u := range t.Users {
 		if err := a.AddUser(User{ID: u.ID, Privileges: u.Privileges, Plan: u.Plan, Packages: u.Packages}); err != nil {
+			return nil, Request{}, err
+		}
+		// Every user has a line (on an international product, which any
+		// home takes): a user without one places no calls.
+		number := fmt.Sprintf("+1202555%04d", i)
+		if t.Home == "US" {
+			number = fmt.Sprintf("+44207946%04d", i)
+		}
+		if _, err := a.AddLine(number, "line-intl", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), false); err != nil {
+			return nil, Request{}, err
+		}
+		if err := a.AssignLine(number, u.ID); err != nil {
 			return nil, Request{}, err
 		}
 	}

@@ -103,6 +103,7 @@ const (
 	ReasonPAYG      = Reason("payg")      // out-of-bundle destination on the rate card
 
 	DeniedUnknownUser     = Reason("denied_unknown_user")     // the calling user is not on the account
+	DeniedNoLine          = Reason("denied_no_line")          // the calling user has no line assigned
 	DeniedInvalidNumber   = Reason("denied_invalid_number")   // nothing callable was dialled
 	DeniedNoRoute         = Reason("denied_no_route")         // the rate deck has no row for the number
 	DeniedPrivilege       = Reason("denied_privilege")        // international call by a domestic-only user
@@ -271,6 +272,9 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 	u := a.byUser[req.User]
 	if u == nil {
 		return Decision{Reason: DeniedUnknownUser}
+	}
+	if enforce && u.lines == 0 {
+		return Decision{Reason: DeniedNoLine}
 	}
 	if !req.Dialled.Number.IsValid() {
 		return Decision{Reason: DeniedInvalidNumber}

@@ -215,3 +215,67 @@ func TestBundleCanBlock(t *testing.T) {
 		t.Errorf("%d blocked calls, want 4", blocks)
 	}
 }
+
+// TestCallsNeedALine: "To place or receive calls, each user must have an
+// active line." A user whose line is unassigned or released places no
+// calls but emergency and essential ones, and gets them back with a line;
+// inbound calls and calls that already happened (CDRs) are not refused.
+func TestCallsNeedALine(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, nil)
+	at := november
+	decide := func(number string, dir account.Direction) account.Decision {
+		t.Helper()
+		return a.Authorize(ix, account.Request{CallID: "c", User: "bob", Dialled: dial(t, number, "GB"), Direction: dir, Start: at})
+	}
+	if d := decide("020 7946 0000", account.Outbound); !d.Allowed {
+		t.Fatalf("bob with his line: %+v", d)
+	}
+	must(t, a.UnassignLine("+442079460101"))
+	snap, err := a.EncodeSnapshot()
+	must(t, err)
+	for name, acct := range map[string]*account.Account{"unassigned": a, "unassigned, from a snapshot": func() *account.Account {
+		b, err := account.DecodeSnapshot(a.Catalog(), snap)
+		must(t, err)
+		return b
+	}()} {
+		for _, tt := range []struct {
+			dial   string
+			dir    account.Direction
+			reason account.Reason
+		}{
+			{"020 7946 0000", account.Outbound, account.DeniedNoLine},
+			{"+61 2 9999 9999", account.Outbound, account.DeniedNoLine},
+			{"999", account.Outbound, account.ReasonEmergency},
+			{"111", account.Outbound, account.ReasonEssential},
+			{"020 7946 0000", account.Inbound, account.ReasonInbound},
+		} {
+			d := acct.Authorize(ix, account.Request{CallID: "c", User: "bob", Dialled: dial(t, tt.dial, "GB"), Direction: tt.dir, Start: at})
+			if d.Reason != tt.reason || d.Allowed != (tt.reason != account.DeniedNoLine) {
+				t.Errorf("%s: %s %s: %+v, want %s", name, tt.dir, tt.dial, d, tt.reason)
+			}
+		}
+	}
+	// A call that happened is charged all the same.
+	r, err := a.RateCDR(ix, account.CDR{CallID: "done", User: "bob", Dialled: dial(t, "020 7946 0000", "GB"), Start: at, Seconds: 60})
+	if err != nil || r.BundleMinutes != 1 {
+		t.Errorf("CDR of a user without a line: %+v, %v", r, err)
+	}
+	must(t, a.AssignLine("+442079460101", "bob")) // reassigned: calls again
+	if d := decide("020 7946 0000", account.Outbound); !d.Allowed {
+		t.Errorf("bob with his line back: %+v", d)
+	}
+	_, err = a.ReleaseLine("+442079460101", at)
+	must(t, err)
+	if d := decide("020 7946 0000", account.Outbound); d.Reason != account.DeniedNoLine {
+		t.Errorf("bob after his line was released: %+v", d)
+	}
+	// Reassigning alice's line to bob moves the right to call with it.
+	must(t, a.AssignLine("+442079460100", "bob"))
+	if d := decide("020 7946 0000", account.Outbound); !d.Allowed {
+		t.Errorf("bob on alice's line: %+v", d)
+	}
+	if d := a.Authorize(ix, account.Request{CallID: "c", User: "alice", Dialled: dial(t, "+61 2 9999 9999", "GB"), Start: at}); d.Reason != account.DeniedNoLine {
+		t.Errorf("alice after her line went to bob: %+v", d)
+	}
+}

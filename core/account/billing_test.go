@@ -14,7 +14,7 @@ func TestBillingItems(t *testing.T) {
 	for _, it := range a.BillingItems() {
 		got = append(got, fmt.Sprintf("%s×%d@%s", it.Code, it.Quantity, it.UnitPrice))
 	}
-	want := []string{"line-local×1@6", "line-local-annual×1@5", "service-number×1@4", "user×4@12", "byoc×4@3.5",
+	want := []string{"line-local×5@6", "line-local-annual×1@5", "service-number×1@4", "user×4@12", "byoc×4@3.5",
 		"provisioning×1@25", "pkg-au-nz×1@15", "pkg-global×1@45", "bundle-300×1@10"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("items\n got %v\nwant %v", got, want)
@@ -50,8 +50,8 @@ func TestInvoiceInput(t *testing.T) {
 	}
 	inv, err := billing.BuildInvoice(in)
 	must(t, err)
-	if !inv.Total.Equal(money("182.6")) {
-		t.Errorf("invoice total %s, want 182.60 (172 subscriptions + 0.76 + 9.84)", inv.Total)
+	if !inv.Total.Equal(money("206.6")) {
+		t.Errorf("invoice total %s, want 206.60 (196 subscriptions + 0.76 + 9.84)", inv.Total)
 	}
 	kinds := map[billing.LineKind][]string{}
 	for _, l := range inv.Lines {

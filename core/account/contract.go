@@ -170,7 +170,11 @@ func (a *Account) AssignLine(number, userID string) error {
 	if a.cat.products[a.cat.byCode[a.lines[i].Product]].Category != CategoryLine {
 		return core.FieldErrorf(core.Invalid, "number", "%s is an inbound-only service number", number)
 	}
+	if old := a.byUser[a.lines[i].User]; old != nil {
+		old.lines--
+	}
 	a.lines[i].User = userID
+	a.byUser[userID].lines++
 	return nil
 }
 
@@ -180,6 +184,9 @@ func (a *Account) UnassignLine(number string) error {
 	i, err := a.lineIndex(number)
 	if err != nil {
 		return err
+	}
+	if u := a.byUser[a.lines[i].User]; u != nil {
+		u.lines--
 	}
 	a.lines[i].User = ""
 	return nil
@@ -217,6 +224,9 @@ func (a *Account) ReleaseLine(number string, at time.Time) (decimal.Decimal, err
 	if owed.IsPositive() {
 		a.dues = append(a.dues, Due{Code: l.Product, Amount: owed, At: at,
 			Description: "Remainder of annual contract for " + l.Number})
+	}
+	if u := a.byUser[l.User]; u != nil {
+		u.lines--
 	}
 	a.lines = slices.Delete(a.lines, i, i+1)
 	return owed, nil

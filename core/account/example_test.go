@@ -38,7 +38,12 @@ func ExampleAccount_Authorize() {
 	a.SetQuantity("bundle-300", 1)
 	a.AddUser(account.User{ID: "ann", Privileges: account.International, Plan: true})
 	a.AddUser(account.User{ID: "ben", Privileges: account.Domestic, Plan: true})
+	a.AddUser(account.User{ID: "cy", Privileges: account.International, Plan: true}) // no line yet
 	at := time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC)
+	a.AddLine("+44 20 7946 0001", "line-local", at, false)
+	a.AssignLine("+442079460001", "ann")
+	a.AddLine("+44 20 7946 0002", "line-local", at, false)
+	a.AssignLine("+442079460002", "ben")
 
 	for _, call := range []struct{ user, dial string }{
 		{"ann", "+61 2 9999 9999"}, // AU landline: pay-as-you-go, the cap bounds the call
@@ -47,6 +52,8 @@ func ExampleAccount_Authorize() {
 		{"ben", "020 7946 0000"},   // domestic: from the pooled bundle
 		{"ben", "+61 2 9999 9999"}, // domestic-only user
 		{"ben", "999"},             // emergency: always
+		{"cy", "020 7946 0000"},    // a user places calls from a line
+		{"cy", "112"},              // but emergency calls go through anyway
 	} {
 		dialled, _ := e164.ParseDial(call.dial, "GB")
 		d := a.Authorize(ix, account.Request{User: call.user, Dialled: dialled, Start: at})
@@ -59,6 +66,8 @@ func ExampleAccount_Authorize() {
 	// ben 020 7946 0000    allowed=true  bundle           cover=bundle  max=7200
 	// ben +61 2 9999 9999  allowed=false denied_privilege cover=none    max=0
 	// ben 999              allowed=true  emergency        cover=free    max=2147483647
+	// cy 020 7946 0000    allowed=false denied_no_line   cover=none    max=0
+	// cy 112              allowed=true  emergency        cover=free    max=2147483647
 }
 
 func ExampleAccount_RateCDR() {
@@ -67,6 +76,8 @@ func ExampleAccount_RateCDR() {
 	a.SetQuantity("bundle-300", 1)
 	a.AddUser(account.User{ID: "ann", Privileges: account.International, Plan: true})
 	at := time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC)
+	a.AddLine("+442079460001", "line-local", at, false)
+	a.AssignLine("+442079460001", "ann")
 	mobile, _ := e164.ParseDial("+61 412 345 678", "GB")
 
 	// Authorize and reserve, then the CDR: 2 min 5 s to an Australian mobile.

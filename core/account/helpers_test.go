@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -68,6 +69,14 @@ func gbAccount(t testing.TB, change func(*account.Settings)) *account.Account {
 	must(t, a.AddUser(account.User{ID: "bob", Privileges: account.Domestic, Plan: true}))
 	must(t, a.AddUser(account.User{ID: "carol", Privileges: account.International | account.Premium}))
 	must(t, a.AddUser(account.User{ID: "dave", Privileges: account.International, Plan: true, Packages: []string{"pkg-global"}}))
+	// Each user has a line: "To place or receive calls, each user must
+	// have an active line."
+	for i, u := range []string{"alice", "bob", "carol", "dave"} {
+		number := "+44207946010" + strconv.Itoa(i)
+		_, err := a.AddLine(number, "line-local", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), false)
+		must(t, err)
+		must(t, a.AssignLine(number, u))
+	}
 	return a
 }
 

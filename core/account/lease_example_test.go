@@ -21,6 +21,8 @@ func ExampleLeaseHolder() {
 	acct, _ := account.New("acme", account.DemoCatalog(), account.Settings{Home: "GB", CallLimit: 600})
 	acct.SetQuantity("bundle-300", 1)
 	acct.AddUser(account.User{ID: "bob", Plan: true})
+	acct.AddLine("+442079460001", "line-local", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), false)
+	acct.AssignLine("+442079460001", "bob")
 	copyForIsolate, _ := acct.EncodeSnapshot()
 
 	// Authority: cut a lease.

@@ -91,7 +91,7 @@ func (h *LeaseHolder) Authorize(rates *deck.Index, req Request) (d Decision, ren
 		return d, false // free and package calls: nothing metered
 	}
 	switch d.Reason {
-	case DeniedUnknownUser, DeniedInvalidNumber, DeniedNoRoute, DeniedPrivilege, DeniedPremium, DeniedRateCardOff:
+	case DeniedUnknownUser, DeniedNoLine, DeniedInvalidNumber, DeniedNoRoute, DeniedPrivilege, DeniedPremium, DeniedRateCardOff:
 		return d, false // not about quota
 	}
 	if !req.Start.Before(h.lease.Expires) || v.periodOf(req.Start) != h.period {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -58,8 +59,18 @@ func newCarrierFixture(t testing.TB) *carrierFixture {
 		{ID: "alice", Privileges: account.International, Plan: true},
 		{ID: "bob", Privileges: account.Domestic, Plan: true},
 		{ID: "carol", Privileges: account.International, Plan: true, Packages: []string{"pkg-uk-eu"}},
+		{ID: "dan", Privileges: account.International, Plan: true}, // no line
 	} {
 		if err := a.AddUser(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, u := range []string{"alice", "bob", "carol"} { // a user calls from a line
+		number := "+44207946000" + strconv.Itoa(i+1)
+		if _, err := a.AddLine(number, "line-local", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), false); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.AssignLine(number, u); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -132,6 +143,9 @@ func TestAuthorizeDecisions(t *testing.T) {
 		{"package", AuthorizeRequest{CallID: "c4", User: "carol", Dialled: "+33123456789"}, true, "package", "package", false, false},
 		{"privilege", AuthorizeRequest{CallID: "c5", User: "bob", Dialled: "+61412345678"}, false, "denied_privilege", "none", true, false},
 		{"unknown user", AuthorizeRequest{CallID: "c6", User: "zed", Dialled: "+61412345678"}, false, "denied_unknown_user", "none", true, false},
+		// "To place or receive calls, each user must have an active line."
+		{"no line", AuthorizeRequest{CallID: "c11", User: "dan", Dialled: "+61412345678", Start: start}, false, "denied_no_line", "none", true, false},
+		{"no line, emergency", AuthorizeRequest{CallID: "c12", User: "dan", Dialled: "999"}, true, "emergency", "free", false, false},
 		{"garbage number", AuthorizeRequest{CallID: "c7", User: "alice", Dialled: "12"}, false, "denied_invalid_number", "none", true, false},
 		{"inbound", AuthorizeRequest{CallID: "c8", User: "bob", Dialled: "+61412345678", Direction: "inbound"}, true, "inbound", "free", false, false},
 		// Inbound calls operate as normal whatever the caller ID says.

@@ -78,6 +78,11 @@ func run(w io.Writer, ix *deck.Index, now time.Time) error {
 		a.AddUser(account.User{ID: "ben", Name: "Ben (domestic only)", Privileges: account.Domestic, Plan: true}),
 		a.AddUser(account.User{ID: "cat", Name: "Cat (AU/NZ package)", Privileges: account.International, Plan: true, Packages: []string{"pkg-au-nz"}}),
 	}
+	for i, u := range []string{"ann", "ben", "cat"} { // a user calls from a line
+		number := fmt.Sprintf("+44207946000%d", i+1)
+		_, err := a.AddLine(number, "line-local", now, false)
+		steps = append(steps, err, a.AssignLine(number, u))
+	}
 	for _, err := range steps {
 		if err != nil {
 			return err
