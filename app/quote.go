@@ -60,9 +60,12 @@ func answerDial(ix *deck.Index, dial, home string, at time.Time) rateAnswer {
 	}
 	if d.Short != "" {
 		a := rateAnswer{State: answerFree, Number: d.Short, Country: d.Country}
-		if d.Emergency {
+		switch {
+		case d.Emergency:
 			a.Message = "Emergency number: free, never blocked."
-		} else {
+		case d.Helpline:
+			a.Message = "Free helpline. Like every other call, it is blocked once the bundle is used up without overspend."
+		default:
 			a.Message = "Essential service number: free, never blocked."
 		}
 		return a

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,7 @@ func TestAnswerDial(t *testing.T) {
 		{"emergency AU", "000", "AU", answerFree, "000", "", 0, "", "", nil},
 		{"emergency US", "911", "US", answerFree, "911", "", 0, "", "", nil},
 		{"essential GB", "111", "GB", answerFree, "111", "", 0, "", "", nil},
+		{"helpline GB", "105", "GB", answerFree, "105", "", 0, "", "", nil},
 		{"empty", "   ", "GB", answerEmpty, "", "", 0, "", "", nil},
 		{"letters", "call me", "GB", answerInvalid, "", "", 0, "", "", nil},
 		{"too long", "+61 412 345 678 901 234", "GB", answerInvalid, "", "", 0, "", "", nil},
@@ -148,5 +150,20 @@ func TestAPIError(t *testing.T) {
 	err = apiError(502, "<html>Bad gateway</html>")
 	if err == nil || err.Error() != "the rates could not be loaded: the server answered with status 502" {
 		t.Errorf("apiError = %v", err)
+	}
+}
+
+// Essential numbers are never blocked; helplines are free but blocked with
+// every other call when the bundle is used up: the checker says which.
+func TestShortNumberMessages(t *testing.T) {
+	at := time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC)
+	for dial, want := range map[string]string{
+		"999": "never blocked",
+		"111": "never blocked",
+		"105": "blocked once the bundle is used up",
+	} {
+		if a := answerDial(nil, dial, "GB", at); !strings.Contains(a.Message, want) {
+			t.Errorf("%s: %q, want it to say %q", dial, a.Message, want)
+		}
 	}
 }

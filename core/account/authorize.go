@@ -229,7 +229,8 @@ func (a *Account) BundleCanBlock(d e164.Dialled, dir Direction) bool {
 //     for overspend, inbound calls will still operate as normal. Any
 //     outbound calls except to 999, 111, 112 and 101 will be blocked until
 //     the balance resets on the first of the following month.";
-//  6. toll-free numbers of the home country: allowed, free (no bundle minutes);
+//  6. toll-free numbers and helplines (GB 105, 116 123) of the home country:
+//     allowed, free (no bundle minutes);
 //  7. an unlimited package of the user covering the destination country
 //     (US & Canada for everyone): allowed, free, no limit;
 //  8. domestic (home-country) calls of users with an activated plan draw on
@@ -277,7 +278,17 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 		return Decision{Reason: DeniedNoLine}
 	}
 	if !req.Dialled.Number.IsValid() {
-		return Decision{Reason: DeniedInvalidNumber}
+		if !req.Dialled.Helpline {
+			return Decision{Reason: DeniedInvalidNumber}
+		}
+		// A free helpline (GB 105, 116 123): blocked with every other
+		// outbound call when the bundle is used up (step 5), else free.
+		if enforce && a.poolSeconds > 0 && !a.settings.Overspend {
+			if used, _ := a.used(a.periodOf(req.Start)); a.poolSeconds-a.heldBundle-used < 60 {
+				return Decision{Reason: DeniedBundleExhausted}
+			}
+		}
+		return Decision{Allowed: true, Reason: ReasonTollFree, Cover: CoverFree, MaxSeconds: NoLimit}
 	}
 	ref, ok := find(rates, req.Dialled.Number, req.Start)
 	if !ok {

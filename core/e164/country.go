@@ -45,14 +45,24 @@ type callingCodeRow struct {
 // essential lists, per region, the non-emergency short numbers that Tollgate
 // recognises and never blocks (see Dialled.NeverBlocked). This is product
 // policy, not libphonenumber data: police non-emergency and health advice
-// lines and the harmonised European 116 helplines.
+// lines. In the UK exactly 101 and 111, with the emergency numbers 999 and
+// 112: "Any outbound calls except to 999, 111, 112 and 101 will be blocked".
 var essential = map[string][]string{
-	"GB": {"101", "105", "111", "116000", "116123"}, // police non-emergency, power cut, NHS, missing children, Samaritans
-	"IE": {"116000", "116123"},
-	"DE": {"116000", "116111", "116117"}, // 116117: out-of-hours doctor
-	"FR": {"116000"},
-	"US": {"988"}, // suicide and crisis lifeline
+	"GB": {"101", "111"}, // police non-emergency, NHS
+	"DE": {"116117"},     // out-of-hours doctor
+	"US": {"988"},        // suicide and crisis lifeline
 	"CA": {"988"},
+}
+
+// helplines lists, per region, the other free short numbers Tollgate puts
+// through (see Dialled.Helpline): the power-cut line and the harmonised
+// European 116 helplines. They are free, but blocked with every other
+// outbound call when the bundle is used up and overspend is off.
+var helplines = map[string][]string{
+	"GB": {"105", "116000", "116123"}, // power cut, missing children, Samaritans
+	"IE": {"116000", "116123"},
+	"DE": {"116000", "116111"},
+	"FR": {"116000"},
 }
 
 // Indexes built from the generated table at start-up.
@@ -214,6 +224,9 @@ type Country struct {
 	// Essential lists the non-emergency short numbers that are never
 	// blocked (GB: 101 police non-emergency, 111 NHS, ...).
 	Essential []string
+	// Helplines lists the other free short numbers put through (GB: 105
+	// power cut, 116 123 Samaritans, ...): blocked when outbound calls are.
+	Helplines []string
 	// NationalLengths are the possible lengths of a national significant
 	// number (the digits after the calling code), ascending.
 	NationalLengths []int
@@ -233,6 +246,7 @@ func CountryInfo(iso string) (Country, bool) {
 		IDDPrefixes: slices.Clone(r.idd),
 		Emergency:   slices.Clone(r.emergency),
 		Essential:   slices.Clone(essential[r.iso]),
+		Helplines:   slices.Clone(helplines[r.iso]),
 	}
 	for n := 0; n < 32; n++ {
 		if r.lengths&(1<<n) != 0 {

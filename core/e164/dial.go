@@ -18,12 +18,17 @@ type Dialled struct {
 	// Country is the ISO code of the short number's country (the caller's
 	// home country), or "" for ordinary numbers.
 	Country string
+	// Helpline reports a free short number that is not essential (GB 105,
+	// the European 116 helplines): put through like a free call, blocked
+	// when the account blocks outbound calls.
+	Helpline bool
 }
 
 // NeverBlocked reports whether the call must be put through whatever the
 // state of the account: emergency numbers and the essential short numbers
-// (GB 101 and 111, for instance). Authorization checks it first.
-func (d Dialled) NeverBlocked() bool { return d.Short != "" }
+// (GB 101 and 111, for instance), not helplines. Authorization checks it
+// first.
+func (d Dialled) NeverBlocked() bool { return d.Short != "" && !d.Helpline }
 
 // String returns the number in E.164 form, or the short number's digits.
 func (d Dialled) String() string {
@@ -38,8 +43,9 @@ func (d Dialled) String() string {
 // "AU"), in any case.
 //
 // In order:
-//   - without a "+", an emergency or essential short number of home is
-//     recognised first: "999" and "112" in GB, "911" in the US, "000" in AU;
+//   - without a "+", an emergency, essential or helpline short number of
+//     home is recognised first: "999" and "112" in GB, "911" in the US,
+//     "000" in AU, "111" and "105" in GB;
 //   - "+" starts an international number: "+61 2 9999 9999";
 //   - home's international (IDD) prefix does too: "0061 2 9999 9999" from GB,
 //     "011 61 2 9999 9999" from the US, "0011 61 2 9999 9999" from AU;
@@ -82,6 +88,13 @@ func ParseDial(dial, home string) (Dialled, error) {
 	}
 	if short, emergency := shortNumber(r, d); short != "" {
 		return Dialled{Short: short, Emergency: emergency, Country: r.iso}, nil
+	}
+	if len(d) <= 6 {
+		for _, h := range helplines[r.iso] {
+			if h == string(d) {
+				return Dialled{Short: h, Country: r.iso, Helpline: true}, nil
+			}
+		}
 	}
 	// International prefixes: try every match, longest first, and take the
 	// first that leaves a valid number (Bolivia's "00" and "001x" overlap).

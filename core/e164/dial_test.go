@@ -34,7 +34,8 @@ var dialTests = []struct {
 	{"9 9 9", "GB", "emergency:999"},
 	{"111", "GB", "short:111"},
 	{"101", "GB", "short:101"},
-	{"116 123", "GB", "short:116123"},
+	{"116 123", "GB", "helpline:116123"},
+	{"105", "GB", "helpline:105"},
 	{"911", "GB", ""}, // not a UK number
 	{"100", "GB", ""}, // operator: a short number Tollgate does not connect
 	{"118 118", "GB", ""},
@@ -191,11 +192,11 @@ func TestParseDial(t *testing.T) {
 		kind, digits, short := strings.Cut(tt.want, ":")
 		switch {
 		case short:
-			want := e164.Dialled{Short: digits, Emergency: kind == "emergency", Country: strings.ToUpper(tt.home)}
+			want := e164.Dialled{Short: digits, Emergency: kind == "emergency", Helpline: kind == "helpline", Country: strings.ToUpper(tt.home)}
 			if d != want {
 				t.Errorf("ParseDial(%q, %q) = %+v, want %+v", tt.dial, tt.home, d, want)
 			}
-			if !d.NeverBlocked() || d.Number.IsValid() || d.String() != digits {
+			if d.NeverBlocked() == (kind == "helpline") || d.Number.IsValid() || d.String() != digits {
 				t.Errorf("ParseDial(%q, %q) = %+v: NeverBlocked=%v String=%q", tt.dial, tt.home, d, d.NeverBlocked(), d.String())
 			}
 		default:
@@ -248,6 +249,12 @@ func TestEmergencyEverywhere(t *testing.T) {
 			d, err := e164.ParseDial(num, iso)
 			if err != nil || d.Emergency || d.Short != num || !d.NeverBlocked() {
 				t.Errorf("ParseDial(%q, %q) = %+v, %v; want an essential short number", num, iso, d, err)
+			}
+		}
+		for _, num := range c.Helplines {
+			d, err := e164.ParseDial(num, iso)
+			if err != nil || d.Emergency || d.Short != num || !d.Helpline || d.NeverBlocked() {
+				t.Errorf("ParseDial(%q, %q) = %+v, %v; want a helpline", num, iso, d, err)
 			}
 		}
 	}

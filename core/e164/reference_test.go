@@ -25,6 +25,7 @@ type refResult struct {
 	e164      string // "+442079460000" for ordinary numbers
 	short     string
 	emergency bool
+	helpline  bool
 	country   string
 }
 
@@ -151,6 +152,9 @@ func refParseDial(dial, home string) (refResult, bool) {
 	if slices.Contains(essential[r.iso], d) {
 		return refResult{short: d, country: r.iso}, true
 	}
+	if slices.Contains(helplines[r.iso], d) {
+		return refResult{short: d, helpline: true, country: r.iso}, true
+	}
 	// IDD prefixes that start d, longest first.
 	var idds []string
 	for _, p := range r.idd {
@@ -228,7 +232,7 @@ func checkDial(t *testing.T, dial, home string) {
 	if err != nil {
 		t.Fatalf("ParseDial(%q, %q): %v; reference says %+v", dial, home, err, want)
 	}
-	if got.Short != want.short || got.Emergency != want.emergency || got.Country != want.country ||
+	if got.Short != want.short || got.Emergency != want.emergency || got.Helpline != want.helpline || got.Country != want.country ||
 		(want.e164 == "" && got.Number.IsValid()) || (want.e164 != "" && got.Number.String() != want.e164) {
 		t.Fatalf("ParseDial(%q, %q) = %+v (%s); reference says %+v", dial, home, got, got.Number, want)
 	}

@@ -150,12 +150,13 @@ func TestEmergencyAgainstLibphonenumber(t *testing.T) {
 }
 
 // TestEssentialAgainstLibphonenumber checks the hand-written essential
-// short numbers are short numbers libphonenumber knows in that region.
+// and helpline short numbers are short numbers libphonenumber knows in that
+// region.
 func TestEssentialAgainstLibphonenumber(t *testing.T) {
 	n := 0
 	for _, iso := range e164.Countries() {
 		c, _ := e164.CountryInfo(iso)
-		for _, num := range c.Essential {
+		for _, num := range append(c.Essential, c.Helplines...) {
 			n++
 			p, err := phonenumbers.Parse(num, iso)
 			if err != nil || !phonenumbers.IsValidShortNumberForRegion(p, iso) {
