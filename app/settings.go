@@ -232,7 +232,7 @@ func (p *SettingsPage) content() app.UI {
 						app.Div().Class("field").Body(
 							app.Label().For("thresholds").Text("Notify at (% of the cap and of the pooled minutes)"),
 							app.Input().ID("thresholds").Type("text").Value(p.thresholds).OnInput(p.text(&p.thresholds)).Aria("describedby", "thresholds-hint"),
-							app.Span().ID("thresholds-hint").Class("hint").Text("Percentages, lowest first, e.g. 80, 100"),
+							app.Span().ID("thresholds-hint").Class("hint").Text("Percentages, lowest first, e.g. 80, 100. Left empty, the cap still notifies at 80 % and 100 %."),
 						),
 					),
 					pageError("settings-error", p.saveErr),

@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/tollgate-voice/tollgate/core"
+	"github.com/tollgate-voice/tollgate/core/account"
 )
 
 // UsagePage is Usage & billing: the team's minutes and calls of a month,
@@ -189,10 +190,10 @@ func (p *UsagePage) content() app.UI {
 		),
 		app.Section().Class("panel").Aria("labelledby", "spend-title").Body(
 			app.H2().ID("spend-title").Text("Spend against your cap"),
-			app.Div().Class("chart-wrap").Body(app.Raw(spendChartSVG(u.PAYG.Spent, u.PAYG.Cap, u.PAYG.Capped, p.acct.Settings.Thresholds, cur))),
+			app.Div().Class("chart-wrap").Body(app.Raw(spendChartSVG(u.PAYG.Spent, u.PAYG.Cap, u.PAYG.Capped, account.CapThresholds(p.acct.Settings.Thresholds), cur))),
 			app.Div().Class("chart-legend").Body(
 				app.Strong().ID("spend-spent").Text("Spent "+core.FormatMoney(u.PAYG.Spent, cur)),
-				app.Span().ID("spend-cap").Text(capLegend(u.PAYG, p.acct.Settings.Thresholds, cur)),
+				app.Span().ID("spend-cap").Text(capLegend(u.PAYG, account.CapThresholds(p.acct.Settings.Thresholds), cur)),
 			),
 		),
 		p.renderPackages(),

@@ -56,7 +56,9 @@ type Settings struct {
 	Capped bool
 	Cap    decimal.Decimal
 	// Thresholds are the notification levels, in percent (1..100, strictly
-	// ascending), applied to the cap and to the bundle, e.g. {80, 100}.
+	// ascending), applied to the cap and to the bundle, e.g. {80, 100}. A
+	// capped account without any is notified of its cap at the default
+	// levels all the same (CapThresholds).
 	Thresholds []int
 	// CallLimit is the longest duration in seconds (whole minutes) a
 	// metered call is authorised for (0 means DefaultCallLimit). Its reservation holds at
@@ -200,6 +202,20 @@ func (a *Account) ID() string { return a.id }
 
 // Catalog returns the catalog the account's products come from.
 func (a *Account) Catalog() *Catalog { return a.cat }
+
+// defaultCapThresholds are the cap's notification levels of an account
+// that set none: "You will receive notification when you are approaching
+// this limit." Shared: never modified.
+var defaultCapThresholds = []int{80, 100}
+
+// CapThresholds returns the levels, in percent, at which the pay-as-you-go
+// cap notifies: thresholds, or 80 and 100 if there are none.
+func CapThresholds(thresholds []int) []int {
+	if len(thresholds) == 0 {
+		return slices.Clone(defaultCapThresholds)
+	}
+	return slices.Clone(thresholds)
+}
 
 // Settings returns a copy of the account's settings.
 func (a *Account) Settings() Settings {

@@ -278,6 +278,30 @@ func TestCapThresholdNotices(t *testing.T) {
 	}
 }
 
+// TestCapNotifiesWithoutThresholds: "You will receive notification when you
+// are approaching this limit", thresholds set or not.
+func TestCapNotifiesWithoutThresholds(t *testing.T) {
+	ix := testDeck(t)
+	a := gbAccount(t, func(s *account.Settings) { s.Thresholds = nil }) // cap 10
+	var notices []account.Notice
+	for i := 0; i < 14; i++ { // 14 × 0.76 = 10.64
+		r, err := a.RateCDR(ix, account.CDR{CallID: "m" + string(rune('a'+i)), User: "carol",
+			Dialled: dial(t, "+61 412 345 678", "GB"), Start: november, Seconds: 90})
+		must(t, err)
+		notices = append(notices, r.Notices...)
+	}
+	want := []account.Notice{{account.MeterCap, 80}, {account.MeterCap, 100}}
+	if !slices.Equal(notices, want) {
+		t.Fatalf("notices %v, want the default cap levels", notices)
+	}
+	if got := account.CapThresholds(nil); !slices.Equal(got, []int{80, 100}) {
+		t.Errorf("CapThresholds(nil) = %v", got)
+	}
+	if got := account.CapThresholds([]int{50}); !slices.Equal(got, []int{50}) {
+		t.Errorf("CapThresholds([50]) = %v", got)
+	}
+}
+
 func FuzzParsePrivileges(f *testing.F) {
 	for _, s := range []string{"domestic", "international+premium", "domestic+premium", "", "+", "international+"} {
 		f.Add(s)

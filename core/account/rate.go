@@ -205,6 +205,9 @@ func (a *Account) RateCDR(rates *deck.Index, c CDR) (Rating, error) {
 	th := a.settings.Thresholds
 	r.Notices = crossedUnits(r.Notices, MeterBundle, th, a.poolSeconds, b0, *bundle)
 	if a.settings.Capped {
+		if len(th) == 0 {
+			th = defaultCapThresholds
+		}
 		r.Notices = crossedUnits(r.Notices, MeterCap, th, a.capUnits, m0, *payg)
 	}
 	stored := r

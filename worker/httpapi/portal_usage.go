@@ -269,7 +269,7 @@ func notices(a *account.Account, now time.Time) []NotificationJSON {
 		out = append(out, NotificationJSON{ID: n.ID, Kind: n.Kind, Message: n.Message, At: u.Month, MonthOnly: true})
 	}
 	if st.Capped {
-		for _, t := range account.Crossed(st.Thresholds, st.Cap, decimal.Zero, u.PAYG) {
+		for _, t := range account.Crossed(account.CapThresholds(st.Thresholds), st.Cap, decimal.Zero, u.PAYG) {
 			derived(account.MeterCap, t)
 		}
 	}
