@@ -262,43 +262,30 @@ func TestCrossed(t *testing.T) {
 	}
 }
 
+// TestCapThresholdNotices: the cap notifies at the account's thresholds
+// and, when it set none, at 80 % and 100 % all the same ("You will receive
+// notification when you are approaching this limit").
 func TestCapThresholdNotices(t *testing.T) {
 	ix := testDeck(t)
-	a := gbAccount(t, nil) // cap 10, thresholds 80/100
-	var notices []account.Notice
-	for i := 0; i < 14; i++ { // 14 × 0.76 = 10.64
-		r, err := a.RateCDR(ix, account.CDR{CallID: "m" + string(rune('a'+i)), User: "carol",
-			Dialled: dial(t, "+61 412 345 678", "GB"), Start: november, Seconds: 90})
-		must(t, err)
-		notices = append(notices, r.Notices...)
-	}
-	want := []account.Notice{{account.MeterCap, 80}, {account.MeterCap, 100}}
-	if !slices.Equal(notices, want) {
-		t.Fatalf("notices %v", notices)
-	}
-}
-
-// TestCapNotifiesWithoutThresholds: "You will receive notification when you
-// are approaching this limit", thresholds set or not.
-func TestCapNotifiesWithoutThresholds(t *testing.T) {
-	ix := testDeck(t)
-	a := gbAccount(t, func(s *account.Settings) { s.Thresholds = nil }) // cap 10
-	var notices []account.Notice
-	for i := 0; i < 14; i++ { // 14 × 0.76 = 10.64
-		r, err := a.RateCDR(ix, account.CDR{CallID: "m" + string(rune('a'+i)), User: "carol",
-			Dialled: dial(t, "+61 412 345 678", "GB"), Start: november, Seconds: 90})
-		must(t, err)
-		notices = append(notices, r.Notices...)
-	}
-	want := []account.Notice{{account.MeterCap, 80}, {account.MeterCap, 100}}
-	if !slices.Equal(notices, want) {
-		t.Fatalf("notices %v, want the default cap levels", notices)
+	for name, th := range map[string][]int{"thresholds 80/100": {80, 100}, "no thresholds": nil, "threshold 50": {50}} {
+		a := gbAccount(t, func(s *account.Settings) { s.Thresholds = th }) // cap 10
+		var notices []account.Notice
+		for i := 0; i < 14; i++ { // 14 × 0.76 = 10.64
+			r, err := a.RateCDR(ix, account.CDR{CallID: "m" + string(rune('a'+i)), User: "carol",
+				Dialled: dial(t, "+61 412 345 678", "GB"), Start: november, Seconds: 90})
+			must(t, err)
+			notices = append(notices, r.Notices...)
+		}
+		var want []account.Notice
+		for _, p := range account.CapThresholds(th) {
+			want = append(want, account.Notice{Meter: account.MeterCap, Percent: p})
+		}
+		if !slices.Equal(notices, want) || len(want) == 0 {
+			t.Errorf("%s: notices %v, want %v", name, notices, want)
+		}
 	}
 	if got := account.CapThresholds(nil); !slices.Equal(got, []int{80, 100}) {
 		t.Errorf("CapThresholds(nil) = %v", got)
-	}
-	if got := account.CapThresholds([]int{50}); !slices.Equal(got, []int{50}) {
-		t.Errorf("CapThresholds([50]) = %v", got)
 	}
 }
 
