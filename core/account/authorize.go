@@ -204,6 +204,19 @@ func Coverable(k deck.Kind) bool {
 	return false
 }
 
+// bundleLeft returns the pooled bundle seconds left for a call charged to
+// period, less those held, and whether the bundle block (step 5 of
+// Authorize) stops an outbound call: enforced, overspend off, less than a
+// minute left.
+func (a *Account) bundleLeft(period int32, enforce bool) (left int64, blocked bool) {
+	if a.poolSeconds == 0 {
+		return 0, false
+	}
+	used, _ := a.used(period)
+	left = a.poolSeconds - a.heldBundle - used
+	return left, enforce && left < 60 && !a.settings.Overspend
+}
+
 // BundleCanBlock reports whether the bundle block (step 5 of Authorize)
 // applies to an outbound call to d at all: the account has a pooled bundle,
 // overspend is off and d is not a never-blocked number. Whether it does
@@ -283,10 +296,8 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 		}
 		// A free helpline (GB 105, 116 123): blocked with every other
 		// outbound call when the bundle is used up (step 5), else free.
-		if enforce && a.poolSeconds > 0 && !a.settings.Overspend {
-			if used, _ := a.used(a.periodOf(req.Start)); a.poolSeconds-a.heldBundle-used < 60 {
-				return Decision{Reason: DeniedBundleExhausted}
-			}
+		if _, blocked := a.bundleLeft(a.periodOf(req.Start), enforce); blocked {
+			return Decision{Reason: DeniedBundleExhausted}
 		}
 		return Decision{Allowed: true, Reason: ReasonTollFree, Cover: CoverFree, MaxSeconds: NoLimit}
 	}
@@ -307,14 +318,10 @@ func (a *Account) authorize(rates *deck.Index, req Request, enforce bool) Decisi
 		return d
 	}
 	period := a.periodOf(req.Start) // the month the call is charged to
-	var left int64                  // bundle seconds left, less those held
-	if a.poolSeconds > 0 {
-		used, _ := a.used(period)
-		left = a.poolSeconds - a.heldBundle - used
-		if enforce && left < 60 && !a.settings.Overspend {
-			d.Reason = DeniedBundleExhausted
-			return d
-		}
+	left, blocked := a.bundleLeft(period, enforce)
+	if blocked {
+		d.Reason = DeniedBundleExhausted
+		return d
 	}
 	if domestic && kind == deck.KindTollFree {
 		d.Allowed, d.Reason, d.Cover, d.MaxSeconds = true, ReasonTollFree, CoverFree, NoLimit

@@ -86,15 +86,8 @@ func ParseDial(dial, home string) (Dialled, error) {
 		}
 		return Dialled{Number: n}, nil
 	}
-	if short, emergency := shortNumber(r, d); short != "" {
-		return Dialled{Short: short, Emergency: emergency, Country: r.iso}, nil
-	}
-	if len(d) <= 6 {
-		for _, h := range helplines[r.iso] {
-			if h == string(d) {
-				return Dialled{Short: h, Country: r.iso, Helpline: true}, nil
-			}
-		}
+	if short, emergency, helpline := shortNumber(r, d); short != "" {
+		return Dialled{Short: short, Emergency: emergency, Country: r.iso, Helpline: helpline}, nil
 	}
 	// International prefixes: try every match, longest first, and take the
 	// first that leaves a valid number (Bolivia's "00" and "001x" overlap).
@@ -126,23 +119,28 @@ func ParseDial(dial, home string) (Dialled, error) {
 	return Dialled{Number: n}, nil
 }
 
-// shortNumber returns the canonical digits of d if it is an emergency or
-// essential short number of r, and whether it is an emergency number.
-func shortNumber(r *regionRow, d []byte) (string, bool) {
+// shortNumber returns the canonical digits of d if it is an emergency,
+// essential or helpline short number of r, and which of the kinds it is.
+func shortNumber(r *regionRow, d []byte) (short string, emergency, helpline bool) {
 	if len(d) > 6 {
-		return "", false
+		return "", false, false
 	}
 	for _, e := range r.emergency {
 		if e == string(d) {
-			return e, true
+			return e, true, false
 		}
 	}
 	for _, e := range essential[r.iso] {
 		if e == string(d) {
-			return e, false
+			return e, false, false
 		}
 	}
-	return "", false
+	for _, h := range helplines[r.iso] {
+		if h == string(d) {
+			return h, false, true
+		}
+	}
+	return "", false, false
 }
 
 // national reads d as a national number dialled in region r: after one of
