@@ -156,6 +156,13 @@ func (a *Account) addLine(number, product string, start time.Time, verified, mat
 	return l, nil
 }
 
+// HasLine reports whether a line is assigned to the user: a user without
+// one places no calls (DeniedNoLine).
+func (a *Account) HasLine(userID string) bool {
+	u := a.byUser[userID]
+	return u != nil && u.lines > 0
+}
+
 // AssignLine assigns (or reassigns) a line to a user. Reassigning is free,
 // also during an annual contract. Service numbers are inbound-only and
 // answer auto attendants and queues: they are not assigned to users.

@@ -325,7 +325,7 @@ func (op *portalOp) applyNumber(a *account.Account) (opOutcome, error) {
 	default:
 		return opOutcome{}, core.Errorf(core.NotFound, "no number action %q", op.Action)
 	}
-	if prev := l.User; prev != "" && !hasLine(a, prev) {
+	if prev := l.User; prev != "" && !a.HasLine(prev) {
 		out.Consequence += " " + prev + " is left without a line and can place no calls (emergency numbers excepted) until one is assigned to them."
 	}
 	if nl, ok := findLine(a, l.Number); ok {
@@ -336,12 +336,6 @@ func (op *portalOp) applyNumber(a *account.Account) (opOutcome, error) {
 	}
 	res.body = out
 	return res, nil
-}
-
-// hasLine reports whether a line is assigned to the user: a user without
-// one places no calls (account.DeniedNoLine).
-func hasLine(a *account.Account, user string) bool {
-	return slices.ContainsFunc(a.Lines(), func(l account.Line) bool { return l.User == user })
 }
 
 // AccountResponse answers GET /v1/account: the plan state.
