@@ -46,7 +46,7 @@ func markMounted(page string) {
 		w.Set("tollgateMountedAt", perf.Call("now"))
 	}
 	w.Set("tollgateMounted", page)
-	w.Call("dispatchEvent", app.Window().Get("Event").New(MountedEvent))
+	w.Call("dispatchEvent", w.Get("Event").New(MountedEvent))
 }
 
 // MarkStarted records in window.tollgateStartedAt when the wasm program's

@@ -298,7 +298,6 @@ func (s *Server) replicaOf(ctx context.Context, tenant string) (*replica, error)
 	return rep, nil
 }
 
-// decisionJSON is the API form of a decision.
 // parseCallNumber parses the number of a call as the account's phones
 // dial it. An inbound call is allowed whatever its number says: a number
 // that does not parse (a withheld caller ID, "anonymous") is the zero
@@ -311,6 +310,7 @@ func parseCallNumber(dialled, home string, dir account.Direction) (e164.Dialled,
 	return d, err
 }
 
+// decisionJSON is the API form of a decision.
 func decisionJSON(callID string, d e164.Dialled, dec account.Decision, start time.Time, ix *deck.Index) AuthorizeResponse {
 	out := AuthorizeResponse{CallID: callID, Allowed: dec.Allowed, Reason: string(dec.Reason), Cover: dec.Cover.String(),
 		Package: dec.Package, BundleSeconds: dec.BundleSeconds, Number: d.String(), DeckVersion: ix.Version()}

@@ -359,14 +359,10 @@ func (o *Object) cdrs(w web.ResponseWriter, r *web.Request) error {
 			}
 			rec := worker.CDRRecord{Tenant: a.ID(), CallID: c.CallID, User: c.User, Dialled: d.String(),
 				Direction: dir.String(), Start: start, Seconds: rt.Seconds, ReceivedAt: now}
-			billedIn := rt.Month // the month whose usage the call was charged to
-			if billedIn.IsZero() {
-				billedIn = start.In(loc)
-			}
 			for _, l := range rt.Lines() {
 				res.Lines = append(res.Lines, ChargeJSON{Kind: l.Kind, Quantity: l.Quantity, Unit: l.Unit, Amount: l.Amount.String()})
 				rec.Charges = append(rec.Charges, worker.ChargeRecord{CoveredBy: l.Kind, Quantity: l.Quantity,
-					Amount: l.Amount.String(), Currency: currency, Cycle: billedIn.Format("2006-01")})
+					Amount: l.Amount.String(), Currency: currency, Cycle: rt.Month.Format("2006-01")}) // the month whose usage it went to
 			}
 			if !rt.Duplicate {
 				recs = append(recs, rec)

@@ -164,12 +164,7 @@ func (s *Server) buildInvoice(ctx context.Context, tenant string, a *account.Acc
 // billed one are all that can hold one. A CDR rated in the very second the
 // last invoice was issued counts as billed by it.
 func latePAYG(ctx context.Context, store worker.Portal, tenant string, a *account.Account, c billing.Cycle, after time.Time) ([]billing.Overage, error) {
-	loc := a.Settings().Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	start := c.Start.In(loc)
-	billedMonth := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -1, 0)
+	billedMonth := a.UsageAt(c.Start.Add(-time.Nanosecond)).Month // as InvoiceInput bills it
 	billed := billedMonth.Format("2006-01")
 	calls, err := store.Calls(ctx, tenant, billedMonth.AddDate(0, -3, 0), billedMonth)
 	if err != nil {
