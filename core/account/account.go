@@ -64,6 +64,13 @@ type Settings struct {
 	// metered call is authorised for (0 means DefaultCallLimit). Its reservation holds at
 	// most this much, so concurrent calls share a cap or a bundle.
 	CallLimit int
+	// HostedNumbers says Tollgate is the account's PSTN carrier: its
+	// numbers are hosted on Tollgate's network and the catalog's number
+	// hosting fee is billed for every number the account holds (lines and
+	// service numbers, assigned or not; not verified business numbers,
+	// which stay with the customer's carrier). An account that brings its own
+	// carrier (a BYOC subscription) cannot have it.
+	HostedNumbers bool
 }
 
 // Privileges are a user's call privileges, a set of flags. The zero value
@@ -135,6 +142,9 @@ type User struct {
 	// Packages are the codes of the unlimited calling packages assigned to
 	// the user, besides those every account includes.
 	Packages []string
+	// Phone is the user's phone system, which decides when the user is an
+	// active user billed the per-user subscription (see ActiveUsers).
+	Phone Phone
 }
 
 // user is a User plus its precomputed coverage.
@@ -263,6 +273,9 @@ func (a *Account) SetSettings(s Settings) error {
 	if err := validateSettings(&s); err != nil {
 		return err
 	}
+	if s.HostedNumbers && a.hasCategory(CategoryBYOC) {
+		return core.FieldErrorf(core.Conflict, "hosted_numbers", "an account that brings its own carrier (BYOC) does not host its numbers with us: end the BYOC subscription first")
+	}
 	s.Thresholds = slices.Clone(s.Thresholds)
 	a.settings = s
 	a.refresh()
@@ -314,6 +327,12 @@ func (a *Account) AddUser(u User) error {
 	}
 	if u.Privileges > International|Premium {
 		return core.FieldErrorf(core.Invalid, "user.privileges", "unknown privilege flags %d", u.Privileges)
+	}
+	if err := validatePhone(u.Phone); err != nil {
+		return err
+	}
+	if u.Phone.System == "pbx" {
+		u.Phone.System = PhonePBX
 	}
 	pkgs, err := a.coverage(u.Packages)
 	if err != nil {
@@ -466,7 +485,7 @@ func (a *Account) RemoveUser(userID string) error {
 // --- account-level subscriptions --------------------------------------
 
 // Subscription is an account-level product bought in some quantity:
-// bundles, the BYOC fee, number hosting, the provisioning add-on.
+// bundles, the BYOC fee, the provisioning add-on.
 type Subscription struct {
 	Product  string
 	Quantity int
@@ -475,14 +494,22 @@ type Subscription struct {
 // Subscriptions returns the account-level subscriptions.
 func (a *Account) Subscriptions() []Subscription { return slices.Clone(a.subs) }
 
-// SetQuantity sets how many of an account-level product the account has;
-// 0 removes it. Bundles add their minutes to the one pooled bucket.
+// SetQuantity sets how many of an account-level product (a bundle, BYOC,
+// the provisioning add-on) the account has; 0 removes it. Bundles add
+// their minutes to the one pooled bucket. Number hosting is not bought in
+// a quantity: see Settings.HostedNumbers.
 func (a *Account) SetQuantity(code string, qty int) error {
-	if _, err := a.cat.productOf("product", code, CategoryBundle, CategoryBYOC, CategoryHosting, CategoryProvisioning); err != nil {
+	if p, ok := a.cat.Product(code); ok && p.Category == CategoryHosting {
+		return core.FieldErrorf(core.Invalid, "product", "number hosting is billed per number held: turn it on with the hosted_numbers setting")
+	}
+	if _, err := a.cat.productOf("product", code, CategoryBundle, CategoryBYOC, CategoryProvisioning); err != nil {
 		return err
 	}
 	if qty < 0 || qty > 100_000 {
 		return core.FieldErrorf(core.Invalid, "quantity", "quantity must be 0 to 100000")
+	}
+	if qty > 0 && a.settings.HostedNumbers && a.cat.products[a.cat.byCode[code]].Category == CategoryBYOC {
+		return core.FieldErrorf(core.Conflict, "product", "the account's numbers are hosted with us (Tollgate is its carrier): turn number hosting off before bringing your own carrier")
 	}
 	i := slices.IndexFunc(a.subs, func(s Subscription) bool { return s.Product == code })
 	switch {
@@ -495,6 +522,14 @@ func (a *Account) SetQuantity(code string, qty int) error {
 	}
 	a.refresh()
 	return nil
+}
+
+// hasCategory reports whether the account subscribes to a product of
+// category c.
+func (a *Account) hasCategory(c Category) bool {
+	return slices.ContainsFunc(a.subs, func(s Subscription) bool {
+		return a.cat.products[a.cat.byCode[s.Product]].Category == c
+	})
 }
 
 // --- money units ---------------------------------------------------------

@@ -8,25 +8,24 @@ import (
 
 // BillingItems returns what the account subscribes to, as billing items at
 // monthly unit prices, in catalog order: the per-user subscription (one per
-// user, from the catalog's first user product), lines and service numbers
-// by product (annual ones too: an unassigned number stays billed for its
-// contract), the unlimited packages assigned to users (one per user holding
-// it; included packages are free and left out) and the account-level
-// subscriptions (bundles, BYOC, hosting, provisioning).
+// active user, see ActiveUsers, from the catalog's first user product),
+// lines and service numbers by product (annual ones too: an unassigned
+// number stays billed for its contract), number hosting (one per number
+// held, verified business numbers aside as their own carrier hosts them,
+// from the catalog's first hosting product, when Settings.HostedNumbers), the unlimited packages assigned to users (one
+// per user holding it; included packages are free and left out) and the
+// account-level subscriptions (bundles, BYOC, provisioning).
 func (a *Account) BillingItems() []billing.Item {
 	qty := make([]int, len(a.cat.products))
-	userProduct := -1
-	for i, p := range a.cat.products {
-		if p.Category == CategoryUser {
-			userProduct = i
-			break
-		}
+	if i := a.cat.first(CategoryUser); i >= 0 {
+		qty[i] += a.ActiveUsers()
 	}
-	if userProduct >= 0 {
-		qty[userProduct] += len(a.users)
-	}
+	hosting := a.cat.first(CategoryHosting)
 	for _, l := range a.lines {
 		qty[a.cat.byCode[l.Product]]++
+		if hosting >= 0 && a.settings.HostedNumbers && !l.Verified {
+			qty[hosting]++
+		}
 	}
 	for _, u := range a.users {
 		for _, code := range u.Packages {

@@ -154,6 +154,17 @@ func (c *Catalog) Product(code string) (Product, bool) {
 	return c.products[i], true
 }
 
+// first returns the position of the catalog's first product of category
+// c, or -1.
+func (c *Catalog) first(cat Category) int {
+	for i, p := range c.products {
+		if p.Category == cat {
+			return i
+		}
+	}
+	return -1
+}
+
 // productOf returns the product with code and checks its category.
 func (c *Catalog) productOf(field, code string, cats ...Category) (int, error) {
 	i, ok := c.byCode[code]

@@ -57,11 +57,12 @@ func (a *Account) Snapshot() Snapshot {
 		Version: SnapshotVersion, ID: a.id, Currency: a.cat.currency, Home: a.settings.Home,
 		Location: a.loc.String(), Overspend: a.settings.Overspend, RateCard: a.settings.RateCard,
 		Capped: a.settings.Capped, Cap: a.settings.Cap, Thresholds: slices.Clone(a.settings.Thresholds),
-		CallLimit: a.settings.CallLimit, Period: a.period, BundleUsed: a.bundleUsed, PAYGSpent: a.paygSpent,
+		CallLimit: a.settings.CallLimit, HostedNumbers: a.settings.HostedNumbers, Period: a.period, BundleUsed: a.bundleUsed, PAYGSpent: a.paygSpent,
 		PrevBundle: a.prevBundle, PrevPAYG: a.prevPAYG, PAYGSeconds: a.paygSecs, PrevSeconds: a.prevSecs,
 	}
 	for _, u := range a.users {
-		s.Users = append(s.Users, SnapshotUser{ID: u.ID, Name: u.Name, Privileges: uint8(u.Privileges), Plan: u.Plan, Packages: slices.Clone(u.Packages)})
+		s.Users = append(s.Users, SnapshotUser{ID: u.ID, Name: u.Name, Privileges: uint8(u.Privileges), Plan: u.Plan, Packages: slices.Clone(u.Packages),
+			System: string(u.Phone.System), TeamsActive: u.Phone.TeamsActive, SIPPhones: u.Phone.SIPPhones})
 	}
 	for _, l := range a.lines {
 		s.Lines = append(s.Lines, SnapshotLine{Number: l.Number, Product: l.Product, User: l.User, Verified: l.Verified, Start: l.Contract.Start})
@@ -137,7 +138,7 @@ func FromSnapshot(cat *Catalog, s Snapshot) (*Account, error) {
 		}
 	}
 	a, err := New(s.ID, cat, Settings{Home: s.Home, Location: loc, Overspend: s.Overspend, RateCard: s.RateCard,
-		Capped: s.Capped, Cap: s.Cap, Thresholds: s.Thresholds, CallLimit: s.CallLimit})
+		Capped: s.Capped, Cap: s.Cap, Thresholds: s.Thresholds, CallLimit: s.CallLimit, HostedNumbers: s.HostedNumbers})
 	if err != nil {
 		return nil, snapErr(err)
 	}
@@ -145,7 +146,8 @@ func FromSnapshot(cat *Catalog, s Snapshot) (*Account, error) {
 		a.settings.Location = nil
 	}
 	for _, u := range s.Users {
-		if err := a.AddUser(User{ID: u.ID, Name: u.Name, Privileges: Privileges(u.Privileges), Plan: u.Plan, Packages: u.Packages}); err != nil {
+		phone := Phone{System: PhoneSystem(u.System), TeamsActive: u.TeamsActive, SIPPhones: u.SIPPhones}
+		if err := a.AddUser(User{ID: u.ID, Name: u.Name, Privileges: Privileges(u.Privileges), Plan: u.Plan, Packages: u.Packages, Phone: phone}); err != nil {
 			return nil, snapErr(err)
 		}
 	}

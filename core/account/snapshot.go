@@ -84,6 +84,9 @@ type Snapshot struct {
 	// LedgerFromSnapshot.
 	Leases   []SnapshotLease `msg:"leases,omitempty"`
 	LeaseSeq uint64          `msg:"lease_seq,omitempty"`
+	// HostedNumbers is Settings.HostedNumbers (absent in older snapshots:
+	// false).
+	HostedNumbers bool `msg:"hosted,omitempty"`
 }
 
 // SnapshotLease is an outstanding quota lease in a Snapshot: what it holds
@@ -109,6 +112,10 @@ type SnapshotUser struct {
 	Privileges uint8    `msg:"priv"`
 	Plan       bool     `msg:"plan"`
 	Packages   []string `msg:"pkgs"`
+	// The user's Phone; absent in older snapshots (a PBX user).
+	System      string `msg:"sys,omitempty"`
+	TeamsActive bool   `msg:"teams_active,omitempty"`
+	SIPPhones   int    `msg:"sip_phones,omitempty"`
 }
 
 // SnapshotLine is a Line in a Snapshot.

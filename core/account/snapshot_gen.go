@@ -367,6 +367,12 @@ func (z *Snapshot) DecodeMsg(dc *msgp.Reader) (err error) {
 				err = msgp.WrapError(err, "LeaseSeq")
 				return
 			}
+		case "hosted":
+			z.HostedNumbers, err = dc.ReadBool()
+			if err != nil {
+				err = msgp.WrapError(err, "HostedNumbers")
+				return
+			}
 		default:
 			err = dc.Skip()
 			if err != nil {
@@ -381,8 +387,8 @@ func (z *Snapshot) DecodeMsg(dc *msgp.Reader) (err error) {
 // EncodeMsg implements msgp.Encodable
 func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 	// check for omitted fields
-	zb0001Len := uint32(26)
-	var zb0001Mask uint32 /* 26 bits */
+	zb0001Len := uint32(27)
+	var zb0001Mask uint32 /* 27 bits */
 	_ = zb0001Mask
 	if z.Leases == nil {
 		zb0001Len--
@@ -391,6 +397,10 @@ func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 	if z.LeaseSeq == 0 {
 		zb0001Len--
 		zb0001Mask |= 0x2000000
+	}
+	if z.HostedNumbers == false {
+		zb0001Len--
+		zb0001Mask |= 0x4000000
 	}
 	// variable map header, size zb0001Len
 	err = en.WriteMapHeader(zb0001Len)
@@ -742,6 +752,18 @@ func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 				return
 			}
 		}
+		if (zb0001Mask & 0x4000000) == 0 { // if not omitted
+			// write "hosted"
+			err = en.Append(0xa6, 0x68, 0x6f, 0x73, 0x74, 0x65, 0x64)
+			if err != nil {
+				return
+			}
+			err = en.WriteBool(z.HostedNumbers)
+			if err != nil {
+				err = msgp.WrapError(err, "HostedNumbers")
+				return
+			}
+		}
 	}
 	return
 }
@@ -750,8 +772,8 @@ func (z *Snapshot) EncodeMsg(en *msgp.Writer) (err error) {
 func (z *Snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
 	// check for omitted fields
-	zb0001Len := uint32(26)
-	var zb0001Mask uint32 /* 26 bits */
+	zb0001Len := uint32(27)
+	var zb0001Mask uint32 /* 27 bits */
 	_ = zb0001Mask
 	if z.Leases == nil {
 		zb0001Len--
@@ -760,6 +782,10 @@ func (z *Snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 	if z.LeaseSeq == 0 {
 		zb0001Len--
 		zb0001Mask |= 0x2000000
+	}
+	if z.HostedNumbers == false {
+		zb0001Len--
+		zb0001Mask |= 0x4000000
 	}
 	// variable map header, size zb0001Len
 	o = msgp.AppendMapHeader(o, zb0001Len)
@@ -907,6 +933,11 @@ func (z *Snapshot) MarshalMsg(b []byte) (o []byte, err error) {
 			// string "lease_seq"
 			o = append(o, 0xa9, 0x6c, 0x65, 0x61, 0x73, 0x65, 0x5f, 0x73, 0x65, 0x71)
 			o = msgp.AppendUint64(o, z.LeaseSeq)
+		}
+		if (zb0001Mask & 0x4000000) == 0 { // if not omitted
+			// string "hosted"
+			o = append(o, 0xa6, 0x68, 0x6f, 0x73, 0x74, 0x65, 0x64)
+			o = msgp.AppendBool(o, z.HostedNumbers)
 		}
 	}
 	return
@@ -1268,6 +1299,12 @@ func (z *Snapshot) UnmarshalMsg(bts []byte) (o []byte, err error) {
 				err = msgp.WrapError(err, "LeaseSeq")
 				return
 			}
+		case "hosted":
+			z.HostedNumbers, bts, err = msgp.ReadBoolBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "HostedNumbers")
+				return
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -1313,7 +1350,7 @@ func (z *Snapshot) Msgsize() (s int) {
 	for za0008 := range z.Leases {
 		s += z.Leases[za0008].Msgsize()
 	}
-	s += 10 + msgp.Uint64Size
+	s += 10 + msgp.Uint64Size + 7 + msgp.BoolSize
 	return
 }
 
@@ -3191,6 +3228,24 @@ func (z *SnapshotUser) DecodeMsg(dc *msgp.Reader) (err error) {
 					return
 				}
 			}
+		case "sys":
+			z.System, err = dc.ReadString()
+			if err != nil {
+				err = msgp.WrapError(err, "System")
+				return
+			}
+		case "teams_active":
+			z.TeamsActive, err = dc.ReadBool()
+			if err != nil {
+				err = msgp.WrapError(err, "TeamsActive")
+				return
+			}
+		case "sip_phones":
+			z.SIPPhones, err = dc.ReadInt()
+			if err != nil {
+				err = msgp.WrapError(err, "SIPPhones")
+				return
+			}
 		default:
 			err = dc.Skip()
 			if err != nil {
@@ -3204,62 +3259,122 @@ func (z *SnapshotUser) DecodeMsg(dc *msgp.Reader) (err error) {
 
 // EncodeMsg implements msgp.Encodable
 func (z *SnapshotUser) EncodeMsg(en *msgp.Writer) (err error) {
-	// map header, size 5
-	// write "id"
-	err = en.Append(0x85, 0xa2, 0x69, 0x64)
+	// check for omitted fields
+	zb0001Len := uint32(8)
+	var zb0001Mask uint8 /* 8 bits */
+	_ = zb0001Mask
+	if z.System == "" {
+		zb0001Len--
+		zb0001Mask |= 0x20
+	}
+	if z.TeamsActive == false {
+		zb0001Len--
+		zb0001Mask |= 0x40
+	}
+	if z.SIPPhones == 0 {
+		zb0001Len--
+		zb0001Mask |= 0x80
+	}
+	// variable map header, size zb0001Len
+	err = en.Append(0x80 | uint8(zb0001Len))
 	if err != nil {
 		return
 	}
-	err = en.WriteString(z.ID)
-	if err != nil {
-		err = msgp.WrapError(err, "ID")
-		return
-	}
-	// write "name"
-	err = en.Append(0xa4, 0x6e, 0x61, 0x6d, 0x65)
-	if err != nil {
-		return
-	}
-	err = en.WriteString(z.Name)
-	if err != nil {
-		err = msgp.WrapError(err, "Name")
-		return
-	}
-	// write "priv"
-	err = en.Append(0xa4, 0x70, 0x72, 0x69, 0x76)
-	if err != nil {
-		return
-	}
-	err = en.WriteUint8(z.Privileges)
-	if err != nil {
-		err = msgp.WrapError(err, "Privileges")
-		return
-	}
-	// write "plan"
-	err = en.Append(0xa4, 0x70, 0x6c, 0x61, 0x6e)
-	if err != nil {
-		return
-	}
-	err = en.WriteBool(z.Plan)
-	if err != nil {
-		err = msgp.WrapError(err, "Plan")
-		return
-	}
-	// write "pkgs"
-	err = en.Append(0xa4, 0x70, 0x6b, 0x67, 0x73)
-	if err != nil {
-		return
-	}
-	err = en.WriteArrayHeader(uint32(len(z.Packages)))
-	if err != nil {
-		err = msgp.WrapError(err, "Packages")
-		return
-	}
-	for za0001 := range z.Packages {
-		err = en.WriteString(z.Packages[za0001])
+
+	// skip if no fields are to be emitted
+	if zb0001Len != 0 {
+		// write "id"
+		err = en.Append(0xa2, 0x69, 0x64)
 		if err != nil {
-			err = msgp.WrapError(err, "Packages", za0001)
 			return
+		}
+		err = en.WriteString(z.ID)
+		if err != nil {
+			err = msgp.WrapError(err, "ID")
+			return
+		}
+		// write "name"
+		err = en.Append(0xa4, 0x6e, 0x61, 0x6d, 0x65)
+		if err != nil {
+			return
+		}
+		err = en.WriteString(z.Name)
+		if err != nil {
+			err = msgp.WrapError(err, "Name")
+			return
+		}
+		// write "priv"
+		err = en.Append(0xa4, 0x70, 0x72, 0x69, 0x76)
+		if err != nil {
+			return
+		}
+		err = en.WriteUint8(z.Privileges)
+		if err != nil {
+			err = msgp.WrapError(err, "Privileges")
+			return
+		}
+		// write "plan"
+		err = en.Append(0xa4, 0x70, 0x6c, 0x61, 0x6e)
+		if err != nil {
+			return
+		}
+		err = en.WriteBool(z.Plan)
+		if err != nil {
+			err = msgp.WrapError(err, "Plan")
+			return
+		}
+		// write "pkgs"
+		err = en.Append(0xa4, 0x70, 0x6b, 0x67, 0x73)
+		if err != nil {
+			return
+		}
+		err = en.WriteArrayHeader(uint32(len(z.Packages)))
+		if err != nil {
+			err = msgp.WrapError(err, "Packages")
+			return
+		}
+		for za0001 := range z.Packages {
+			err = en.WriteString(z.Packages[za0001])
+			if err != nil {
+				err = msgp.WrapError(err, "Packages", za0001)
+				return
+			}
+		}
+		if (zb0001Mask & 0x20) == 0 { // if not omitted
+			// write "sys"
+			err = en.Append(0xa3, 0x73, 0x79, 0x73)
+			if err != nil {
+				return
+			}
+			err = en.WriteString(z.System)
+			if err != nil {
+				err = msgp.WrapError(err, "System")
+				return
+			}
+		}
+		if (zb0001Mask & 0x40) == 0 { // if not omitted
+			// write "teams_active"
+			err = en.Append(0xac, 0x74, 0x65, 0x61, 0x6d, 0x73, 0x5f, 0x61, 0x63, 0x74, 0x69, 0x76, 0x65)
+			if err != nil {
+				return
+			}
+			err = en.WriteBool(z.TeamsActive)
+			if err != nil {
+				err = msgp.WrapError(err, "TeamsActive")
+				return
+			}
+		}
+		if (zb0001Mask & 0x80) == 0 { // if not omitted
+			// write "sip_phones"
+			err = en.Append(0xaa, 0x73, 0x69, 0x70, 0x5f, 0x70, 0x68, 0x6f, 0x6e, 0x65, 0x73)
+			if err != nil {
+				return
+			}
+			err = en.WriteInt(z.SIPPhones)
+			if err != nil {
+				err = msgp.WrapError(err, "SIPPhones")
+				return
+			}
 		}
 	}
 	return
@@ -3268,24 +3383,60 @@ func (z *SnapshotUser) EncodeMsg(en *msgp.Writer) (err error) {
 // MarshalMsg implements msgp.Marshaler
 func (z *SnapshotUser) MarshalMsg(b []byte) (o []byte, err error) {
 	o = msgp.Require(b, z.Msgsize())
-	// map header, size 5
-	// string "id"
-	o = append(o, 0x85, 0xa2, 0x69, 0x64)
-	o = msgp.AppendString(o, z.ID)
-	// string "name"
-	o = append(o, 0xa4, 0x6e, 0x61, 0x6d, 0x65)
-	o = msgp.AppendString(o, z.Name)
-	// string "priv"
-	o = append(o, 0xa4, 0x70, 0x72, 0x69, 0x76)
-	o = msgp.AppendUint8(o, z.Privileges)
-	// string "plan"
-	o = append(o, 0xa4, 0x70, 0x6c, 0x61, 0x6e)
-	o = msgp.AppendBool(o, z.Plan)
-	// string "pkgs"
-	o = append(o, 0xa4, 0x70, 0x6b, 0x67, 0x73)
-	o = msgp.AppendArrayHeader(o, uint32(len(z.Packages)))
-	for za0001 := range z.Packages {
-		o = msgp.AppendString(o, z.Packages[za0001])
+	// check for omitted fields
+	zb0001Len := uint32(8)
+	var zb0001Mask uint8 /* 8 bits */
+	_ = zb0001Mask
+	if z.System == "" {
+		zb0001Len--
+		zb0001Mask |= 0x20
+	}
+	if z.TeamsActive == false {
+		zb0001Len--
+		zb0001Mask |= 0x40
+	}
+	if z.SIPPhones == 0 {
+		zb0001Len--
+		zb0001Mask |= 0x80
+	}
+	// variable map header, size zb0001Len
+	o = append(o, 0x80|uint8(zb0001Len))
+
+	// skip if no fields are to be emitted
+	if zb0001Len != 0 {
+		// string "id"
+		o = append(o, 0xa2, 0x69, 0x64)
+		o = msgp.AppendString(o, z.ID)
+		// string "name"
+		o = append(o, 0xa4, 0x6e, 0x61, 0x6d, 0x65)
+		o = msgp.AppendString(o, z.Name)
+		// string "priv"
+		o = append(o, 0xa4, 0x70, 0x72, 0x69, 0x76)
+		o = msgp.AppendUint8(o, z.Privileges)
+		// string "plan"
+		o = append(o, 0xa4, 0x70, 0x6c, 0x61, 0x6e)
+		o = msgp.AppendBool(o, z.Plan)
+		// string "pkgs"
+		o = append(o, 0xa4, 0x70, 0x6b, 0x67, 0x73)
+		o = msgp.AppendArrayHeader(o, uint32(len(z.Packages)))
+		for za0001 := range z.Packages {
+			o = msgp.AppendString(o, z.Packages[za0001])
+		}
+		if (zb0001Mask & 0x20) == 0 { // if not omitted
+			// string "sys"
+			o = append(o, 0xa3, 0x73, 0x79, 0x73)
+			o = msgp.AppendString(o, z.System)
+		}
+		if (zb0001Mask & 0x40) == 0 { // if not omitted
+			// string "teams_active"
+			o = append(o, 0xac, 0x74, 0x65, 0x61, 0x6d, 0x73, 0x5f, 0x61, 0x63, 0x74, 0x69, 0x76, 0x65)
+			o = msgp.AppendBool(o, z.TeamsActive)
+		}
+		if (zb0001Mask & 0x80) == 0 { // if not omitted
+			// string "sip_phones"
+			o = append(o, 0xaa, 0x73, 0x69, 0x70, 0x5f, 0x70, 0x68, 0x6f, 0x6e, 0x65, 0x73)
+			o = msgp.AppendInt(o, z.SIPPhones)
+		}
 	}
 	return
 }
@@ -3359,6 +3510,24 @@ func (z *SnapshotUser) UnmarshalMsg(bts []byte) (o []byte, err error) {
 					return
 				}
 			}
+		case "sys":
+			z.System, bts, err = msgp.ReadStringBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "System")
+				return
+			}
+		case "teams_active":
+			z.TeamsActive, bts, err = msgp.ReadBoolBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "TeamsActive")
+				return
+			}
+		case "sip_phones":
+			z.SIPPhones, bts, err = msgp.ReadIntBytes(bts)
+			if err != nil {
+				err = msgp.WrapError(err, "SIPPhones")
+				return
+			}
 		default:
 			bts, err = msgp.Skip(bts)
 			if err != nil {
@@ -3377,5 +3546,6 @@ func (z *SnapshotUser) Msgsize() (s int) {
 	for za0001 := range z.Packages {
 		s += msgp.StringPrefixSize + len(z.Packages[za0001])
 	}
+	s += 4 + msgp.StringPrefixSize + len(z.System) + 13 + msgp.BoolSize + 11 + msgp.IntSize
 	return
 }
